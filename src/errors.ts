@@ -1,0 +1,187 @@
+/**
+ * Every error cudajs throws is a {@link CudaError}: it names the CUDA status (`codeName`, and the
+ * numeric `code` where CUDA has one), explains it in words, and names the call that failed.
+ *
+ * Subclasses say where the error came from: the driver API ({@link DriverError}), the runtime API
+ * ({@link RuntimeApiError}), argument checks made by cudajs before any CUDA call
+ * ({@link InvalidArgumentError}), use of a disposed object ({@link DisposedError}), a missing
+ * shared library ({@link LibraryNotFoundError}), PTX that cannot be parsed
+ * ({@link PtxSyntaxError}), or a fault inside a kernel found by the emulated device
+ * ({@link KernelFaultError}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   kernel.launch({ grid: 0, block: 128 }, buf, n);
+ * } catch (e) {
+ *   if (e instanceof CudaError) console.error(e.codeName, e.call, e.explanation);
+ * }
+ * ```
+ * @module
+ */
+
+/** The fields every {@link CudaError} carries. */
+export interface CudaErrorInit {
+  /** The CUDA status code (CUresult, cudaError_t, nvrtcResult …), or `null` for cudajs's own errors. */
+  readonly code: number | null;
+  /** The status's C name, e.g. `CUDA_ERROR_INVALID_VALUE`; `CUDAJS_…` for cudajs's own errors. */
+  readonly codeName: string;
+  /** What went wrong, in words. */
+  readonly explanation: string;
+  /** The call that failed, e.g. `cuModuleLoadData` or `Kernel.launch`. */
+  readonly call: string;
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+}
+
+/** Base class of every error thrown by cudajs. */
+export class CudaError extends Error {
+  /** The CUDA status code, or `null` for errors that do not come from a CUDA status. */
+  readonly code: number | null;
+  /** The status's C name, e.g. `CUDA_ERROR_ILLEGAL_ADDRESS`. */
+  readonly codeName: string;
+  /** The explanation of the status, in words. */
+  readonly explanation: string;
+  /** The call that failed. */
+  readonly call: string;
+
+  constructor(init: CudaErrorInit) {
+    super(`${init.call}: ${init.codeName}: ${init.explanation}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.code = init.code;
+    this.codeName = init.codeName;
+    this.explanation = init.explanation;
+    this.call = init.call;
+  }
+}
+
+/**
+ * CUresult codes after which the context is unusable: every later call in it fails the same way
+ * until the context is destroyed (or the primary context reset). The CUDA manual calls these
+ * "sticky"; the process must recreate the context to continue.
+ */
+const STICKY_DRIVER_CODES: ReadonlySet<number> = new Set([
+  700, // CUDA_ERROR_ILLEGAL_ADDRESS
+  702, // CUDA_ERROR_LAUNCH_TIMEOUT
+  710, // CUDA_ERROR_ASSERT
+  714, // CUDA_ERROR_HARDWARE_STACK_ERROR
+  715, // CUDA_ERROR_ILLEGAL_INSTRUCTION
+  716, // CUDA_ERROR_MISALIGNED_ADDRESS
+  717, // CUDA_ERROR_INVALID_ADDRESS_SPACE
+  718, // CUDA_ERROR_INVALID_PC
+  719, // CUDA_ERROR_LAUNCH_FAILED
+]);
+
+/** Whether a CUresult leaves the context unusable (see {@link DriverError.sticky}). */
+export function isStickyDriverCode(code: number): boolean {
+  return STICKY_DRIVER_CODES.has(code);
+}
+
+/** A driver-API call (libcuda, or the emulated device acting as one) returned a CUresult other than success. */
+export class DriverError extends CudaError {
+  /**
+   * True when the error corrupted the context (illegal address, assert, trap, launch failure):
+   * every later call in that context fails until it is destroyed or the primary context is reset.
+   */
+  readonly sticky: boolean;
+
+  constructor(init: CudaErrorInit) {
+    super(init);
+    this.sticky = init.code !== null && isStickyDriverCode(init.code);
+  }
+}
+
+/** A runtime-API call (libcudart) returned a cudaError_t other than cudaSuccess. */
+export class RuntimeApiError extends CudaError {}
+
+/** An argument was rejected by cudajs before reaching CUDA (wrong type, count, size or range). */
+export class InvalidArgumentError extends CudaError {
+  constructor(call: string, explanation: string) {
+    super({ code: 1, codeName: 'CUDA_ERROR_INVALID_VALUE', explanation, call });
+  }
+}
+
+/** An object was used after `dispose()`, or after the context that owned it was destroyed or reset. */
+export class DisposedError extends CudaError {
+  constructor(call: string, what: string, reason = 'it was disposed') {
+    super({ code: 400, codeName: 'CUDA_ERROR_INVALID_HANDLE', explanation: `${what} cannot be used: ${reason}`, call });
+  }
+}
+
+/** A shared library (libcuda, libcudart, libnvrtc …) could not be loaded. */
+export class LibraryNotFoundError extends CudaError {
+  /** The library's name, e.g. `libcuda.so.1`. */
+  readonly library: string;
+  /** Every path that was tried, in order. */
+  readonly searched: readonly string[];
+
+  constructor(call: string, library: string, searched: readonly string[], hint: string, cause?: unknown) {
+    super({
+      code: null,
+      codeName: 'CUDAJS_LIBRARY_NOT_FOUND',
+      explanation: `${library} could not be loaded (tried: ${searched.join(', ')}). ${hint}`,
+      call,
+      cause,
+    });
+    this.library = library;
+    this.searched = searched;
+  }
+}
+
+/** Where in a PTX text an error was found. */
+export interface PtxLocation {
+  /** 1-based line number. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+  /** The token at that place, as written. */
+  readonly token: string;
+}
+
+/** PTX that the emulated device cannot parse or does not support (the driver's CUDA_ERROR_INVALID_PTX). */
+export class PtxSyntaxError extends CudaError {
+  /** Where the problem is. */
+  readonly location: PtxLocation;
+
+  constructor(call: string, message: string, location: PtxLocation, unsupported = false) {
+    super({
+      code: unsupported ? 222 : 218,
+      codeName: unsupported ? 'CUDA_ERROR_UNSUPPORTED_PTX_VERSION' : 'CUDA_ERROR_INVALID_PTX',
+      explanation: `line ${location.line}, column ${location.column}, at '${location.token}': ${message}`,
+      call,
+    });
+    this.location = location;
+  }
+}
+
+/** Where a thread was when a kernel faulted. */
+export interface FaultSite {
+  /** The kernel's entry name. */
+  readonly kernel: string;
+  /** blockIdx of the faulting thread. */
+  readonly block: readonly [number, number, number];
+  /** threadIdx of the faulting thread. */
+  readonly thread: readonly [number, number, number];
+  /** The PTX line of the faulting instruction, when known. */
+  readonly line?: number;
+  /** The faulting instruction, as written. */
+  readonly instruction?: string;
+}
+
+/**
+ * A kernel on the emulated device made an out-of-bounds or misaligned access, trapped, failed an
+ * assert, deadlocked at a barrier, or ran past its instruction budget. It is a sticky
+ * {@link DriverError} with the same code the GPU would report, plus where it happened.
+ */
+export class KernelFaultError extends DriverError {
+  /** The thread that faulted. */
+  readonly site: FaultSite;
+
+  constructor(init: Omit<CudaErrorInit, 'explanation'> & { readonly explanation: string; readonly site: FaultSite }) {
+    const s = init.site;
+    const where = `kernel ${s.kernel}, block (${s.block.join(',')}), thread (${s.thread.join(',')})` +
+      (s.line !== undefined ? `, PTX line ${s.line}` : '') + (s.instruction ? ` [${s.instruction}]` : '');
+    super({ ...init, explanation: `${init.explanation} — in ${where}` });
+    this.site = s;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * cudajs: CUDA for TypeScript.
+ * @module
+ */
+export * from './errors.js';
