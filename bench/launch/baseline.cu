@@ -1,0 +1,89 @@
+// C++ baseline of bench/launch: the same measurements as main.ts, through the CUDA driver API.
+// Built with nvcc in the benchmark's run:  nvcc -O3 -o baseline baseline.cu -lcuda
+// Prints one JSON object: medians over several repetitions.
+#include <cuda.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#define CHECK(call) do { CUresult r = (call); if (r != CUDA_SUCCESS) { const char* s; cuGetErrorName(r, &s); \
+  std::fprintf(stderr, "%s failed: %s\n", #call, s); std::exit(1); } } while (0)
+
+using Clock = std::chrono::steady_clock;
+static double micros(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::micro>(b - a).count(); }
+
+template <class F> static double median_of(int reps, F f) {
+  std::vector<double> v;
+  for (int r = 0; r < reps; r++) v.push_back(f());
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int main(int argc, char** argv) {
+  const char* ptx = argc > 1 ? argv[1] : "kernels.ptx";
+  const int launches = argc > 2 ? std::atoi(argv[2]) : 20000;
+  const int reps = 7;
+  CHECK(cuInit(0));
+  CUdevice dev; CHECK(cuDeviceGet(&dev, 0));
+  CUcontext ctx; CHECK(cuDevicePrimaryCtxRetain(&ctx, dev)); CHECK(cuCtxSetCurrent(ctx));
+  FILE* f = std::fopen(ptx, "rb"); if (!f) { std::perror(ptx); return 1; }
+  std::vector<char> image; char buf[4096]; size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) image.insert(image.end(), buf, buf + got);
+  std::fclose(f); image.push_back(0);
+  CUmodule mod; CHECK(cuModuleLoadData(&mod, image.data()));
+  CUfunction empty, four; CHECK(cuModuleGetFunction(&empty, mod, "empty")); CHECK(cuModuleGetFunction(&four, mod, "four_args"));
+  CUstream stream; CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  const int n = 256;
+  CUdeviceptr x, y; CHECK(cuMemAlloc(&x, n * 4)); CHECK(cuMemAlloc(&y, n * 4));
+  CHECK(cuMemsetD32(x, 0x3f800000, n)); CHECK(cuMemsetD32(y, 0, n));
+  float a = 2.0f; int nn = n;
+  void* args[] = {&nn, &a, &x, &y};
+
+  for (int i = 0; i < 1000; i++) CHECK(cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, stream, nullptr, nullptr));
+  CHECK(cuStreamSynchronize(stream));
+
+  double empty_us = median_of(reps, [&] {
+    auto t0 = Clock::now();
+    for (int i = 0; i < launches; i++) CHECK(cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, stream, nullptr, nullptr));
+    auto t1 = Clock::now();
+    CHECK(cuStreamSynchronize(stream));
+    return micros(t0, t1) / launches;
+  });
+  double four_us = median_of(reps, [&] {
+    auto t0 = Clock::now();
+    for (int i = 0; i < launches; i++) CHECK(cuLaunchKernel(four, 1, 1, 1, 256, 1, 1, 0, stream, args, nullptr));
+    auto t1 = Clock::now();
+    CHECK(cuStreamSynchronize(stream));
+    return micros(t0, t1) / launches;
+  });
+  const int roundtrips = launches / 10;
+  double sync_us = median_of(reps, [&] {
+    auto t0 = Clock::now();
+    for (int i = 0; i < roundtrips; i++) {
+      CHECK(cuLaunchKernel(four, 1, 1, 1, 256, 1, 1, 0, stream, args, nullptr));
+      CHECK(cuStreamSynchronize(stream));
+    }
+    return micros(t0, Clock::now()) / roundtrips;
+  });
+
+  const size_t bytes = size_t(256) << 20;
+  void* host; CHECK(cuMemAllocHost(&host, bytes));
+  for (size_t i = 0; i < bytes / 4; i++) static_cast<unsigned*>(host)[i] = unsigned(i * 2654435761u);
+  CUdeviceptr big; CHECK(cuMemAlloc(&big, bytes));
+  CUevent e0, e1; CHECK(cuEventCreate(&e0, 0)); CHECK(cuEventCreate(&e1, 0));
+  auto bandwidth = [&](bool toDevice) {
+    return median_of(reps, [&] {
+      CHECK(cuEventRecord(e0, stream));
+      if (toDevice) CHECK(cuMemcpyHtoDAsync(big, host, bytes, stream)); else CHECK(cuMemcpyDtoHAsync(host, big, bytes, stream));
+      CHECK(cuEventRecord(e1, stream)); CHECK(cuEventSynchronize(e1));
+      float ms; CHECK(cuEventElapsedTime(&ms, e0, e1));
+      return -double(bytes) / (ms * 1e6);  // negated so that the median picks the same order as for times
+    }) * -1.0;
+  };
+  double htod = bandwidth(true), dtoh = bandwidth(false);
+  std::printf("{\"emptyLaunchUs\": %.4f, \"fourArgLaunchUs\": %.4f, \"launchSyncUs\": %.4f, \"htodPinnedGBs\": %.3f, \"dtohPinnedGBs\": %.3f}\n",
+              empty_us, four_us, sync_us, htod, dtoh);
+  return 0;
+}

@@ -1,0 +1,131 @@
+/**
+ * Streams: ordered queues of device work, with blocking and non-blocking waits.
+ * @module
+ */
+import { CUstream_flags } from '../raw/driver-types.js';
+import { InvalidArgumentError } from '../errors.js';
+import { DEFAULT_STREAM, type StreamHandle } from '../backend/types.js';
+import { backend } from './backend.js';
+import { ContextBound } from './lifetime.js';
+import { pollUntil } from './wait.js';
+import type { Context } from './context.js';
+import type { Event } from './event.js';
+
+/** Options of {@link Context.createStream}. */
+export interface StreamOptions {
+  /** Do not synchronize with the legacy default stream (CU_STREAM_NON_BLOCKING). Default: false. */
+  readonly nonBlocking?: boolean;
+  /**
+   * Scheduling priority; lower numbers are higher priority, within the context's
+   * {@link Stream.priorityRange}. Default: 0 (the lowest priority).
+   */
+  readonly priority?: number;
+}
+
+/**
+ * A stream of device work in one context. Work on one stream runs in order; work on different
+ * streams may overlap.
+ *
+ * @example
+ * ```ts
+ * using stream = ctx.createStream({ nonBlocking: true });
+ * buf.copyFrom(host, { stream });
+ * kernel.launch({ grid: 64, block: 256, stream }, buf, n);
+ * await stream.synchronized(); // the event loop keeps running meanwhile
+ * ```
+ */
+export class Stream extends ContextBound {
+  /** The raw handle (CUstream); 0 for the legacy default stream. */
+  readonly handle: StreamHandle;
+  readonly #owned: boolean;
+  /** Host objects that queued asynchronous copies still read or write. */
+  #inFlight: unknown[] = [];
+
+  private constructor(context: Context, handle: StreamHandle, owned: boolean) {
+    super(context);
+    this.handle = handle;
+    this.#owned = owned;
+    if (owned) {
+      const state = context.state;
+      this.track(() => state.runIfAlive(() => backend().streamDestroy(handle)));
+    }
+  }
+
+  /** @internal Creates a stream in `context`. */
+  static create(context: Context, options: StreamOptions): Stream {
+    const call = 'Context.createStream';
+    const priority = options.priority ?? 0;
+    const handle = context.enter(call, () => {
+      const range = backend().streamPriorityRange();
+      if (!Number.isInteger(priority) || priority > range.least || priority < range.greatest) {
+        throw new InvalidArgumentError(call, `priority ${String(priority)} is outside this context's range [${range.greatest} (highest), ${range.least} (lowest)]`);
+      }
+      return backend().streamCreate(options.nonBlocking ? CUstream_flags.CU_STREAM_NON_BLOCKING : CUstream_flags.CU_STREAM_DEFAULT, priority);
+    });
+    return new Stream(context, handle, true);
+  }
+
+  /** @internal The legacy default stream of `context` (borrowed). */
+  static legacyDefault(context: Context): Stream {
+    return new Stream(context, DEFAULT_STREAM, false);
+  }
+
+  /** Wraps a stream made elsewhere. Borrowed: cudajs never destroys it. */
+  static fromHandle(context: Context, handle: StreamHandle | bigint): Stream {
+    return new Stream(context, handle as StreamHandle, false);
+  }
+
+  /** Stream priorities of a context: `greatest` is the highest priority (numerically lowest). */
+  static priorityRange(context: Context): { readonly least: number; readonly greatest: number } {
+    return context.enter('Stream.priorityRange', () => backend().streamPriorityRange());
+  }
+
+  /** Blocks until all work queued on the stream has completed (cuStreamSynchronize). */
+  synchronize(): void {
+    this.context.enter('Stream.synchronize', () => backend().streamSynchronize(this.handle));
+    this.#inFlight = [];
+  }
+
+  /** True when all work queued on the stream has completed (cuStreamQuery). */
+  query(): boolean {
+    const idle = this.context.enter('Stream.query', () => backend().streamQuery(this.handle));
+    if (idle) this.#inFlight = [];
+    return idle;
+  }
+
+  /**
+   * Resolves when all work queued so far has completed, without blocking the event loop.
+   * Rejects with the stream's error if the work failed.
+   */
+  synchronized(): Promise<void> {
+    this.assertLive('Stream.synchronized');
+    return pollUntil(() => this.query());
+  }
+
+  /** Makes all future work on this stream wait until `event` completes (cuStreamWaitEvent). */
+  waitEvent(event: Event): void {
+    const call = 'Stream.waitEvent';
+    event.assertLive(call);
+    this.context.enter(call, () => backend().streamWaitEvent(this.handle, event.handle));
+  }
+
+  /** Records `event` on this stream (cuEventRecord) and returns it. */
+  record(event: Event): Event {
+    event.record(this);
+    return event;
+  }
+
+  /** @internal Keeps `value` reachable until the stream is next seen idle. */
+  keepUntilComplete(value: unknown): void {
+    this.#inFlight.push(value);
+  }
+
+  protected override describe(): string {
+    return this.handle === DEFAULT_STREAM ? 'Stream(legacy default)' : `Stream(0x${this.handle.toString(16)})`;
+  }
+
+
+  protected override release(): void {
+    if (this.#owned) this.context.state.runIfAlive(() => backend().streamDestroy(this.handle));
+  }
+}
