@@ -30,12 +30,12 @@ __device__ __noinline__ void store4(int* dst, int a, int b, int c, unsigned d)
     dst[0] = a; dst[1] = b; dst[2] = c; dst[3] = (int)d;
 }
 
-// out[i][*] = gcd(a,b), floor_div(a,b), floor_mod(a,b), fib(k & 15); b never 0
+// out[i][*] = gcd(a,b), floor_div(a,b), floor_mod(a,b), fib(k % 12); b never 0
 extern "C" __global__ void call_functions(const int* __restrict__ a, const int* __restrict__ b,
                                           const unsigned* __restrict__ k, int* __restrict__ out, int n)
 {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     DivMod dm = floor_divmod(a[i], b[i]);
-    store4(out + 4 * i, gcd(a[i], b[i]), dm.q, dm.r, fib(k[i] & 15u));
+    store4(out + 4 * i, gcd(a[i], b[i]), dm.q, dm.r, fib(k[i] % 12u));
 }

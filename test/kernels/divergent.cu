@@ -39,16 +39,18 @@ extern "C" __global__ void mandelbrot_exact(unsigned* __restrict__ iters, int wi
 }
 
 // A small bytecode interpreter per thread: op codes 0..7 select through a dense switch; loops
-// with continue/break. acc starts at seed[i]; program is shared by all threads.
+// with continue/break. acc starts at seed[i]; program is shared by all threads. Unsigned
+// arithmetic, so overflow wraps (no undefined behaviour).
 extern "C" __global__ void switch_interpreter(const int* __restrict__ program, int program_len,
                                               const int* __restrict__ seed, int* __restrict__ out, int n)
 {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
-    int acc = seed[i];
+    unsigned acc = (unsigned)seed[i];
     int executed = 0;
     for (int pc = 0; pc < program_len; ++pc) {
-        int op = program[pc] & 7, arg = program[pc] >> 3;
+        int op = program[pc] & 7;
+        unsigned arg = (unsigned)(program[pc] >> 3);
         if (op == 7 && (acc & 1)) continue;           // skip odd accumulators
         switch (op) {
         case 0: acc += arg; break;
@@ -57,11 +59,11 @@ extern "C" __global__ void switch_interpreter(const int* __restrict__ program, i
         case 3: acc = acc * 3 + 1; break;
         case 4: acc = acc > arg ? acc - arg : arg - acc; break;
         case 5: for (int k = 0; k < (i & 7); ++k) acc += k * arg; break;
-        case 6: if (acc < 0) { pc = program_len; } break;   // early exit
+        case 6: if ((int)acc < 0) pc = program_len; break;   // early exit
         default: acc = ~acc; break;
         }
         ++executed;
     }
-    out[2 * i] = acc;
+    out[2 * i] = (int)acc;
     out[2 * i + 1] = executed;
 }
