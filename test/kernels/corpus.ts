@@ -3,6 +3,15 @@
  * the contract a runner follows), plus the helpers a runner needs: file paths, buffer and output
  * lists, struct encoding, reference inputs and output comparison.
  *
+ * Sizing: every case is meant to run in well under a second on the emulated device at
+ * ~50 M thread-instructions/s, i.e. at most ~10–20 M thread-instructions (matmul 72×56×40, sorts
+ * of 1024-element segments, a few thousand elements for element-wise kernels), while still using
+ * several blocks and a partial last block where that matters. The unit test bounds each case at
+ * 65 536 threads.
+ *
+ * Inputs come from a seeded PRNG (support/prng.ts), seeded per case, so they are identical on
+ * every machine; PTX and binaries are regenerated with `tools/compile-kernels`.
+ *
  * @example
  * ```ts
  * import { ALL_CASES, inputsOf, outputSpecs, compareOutput, kernelFilePath } from '../kernels/corpus.js';

@@ -91,7 +91,7 @@ describe('kernel corpus: descriptors', () => {
         const threads = c.block[0] * c.block[1] * c.block[2];
         assert.ok(threads <= 1024, `${threads} threads per block`);
         assert.ok(c.sharedMemBytes >= 0 && c.sharedMemBytes <= 48 * 1024, 'dynamic shared memory');
-        // Keep each case small enough for a CPU emulator (see the corpus README in corpus.ts).
+        // Keep each case small enough for a CPU emulator (see "Sizing" in corpus.ts).
         assert.ok(threads * c.grid[0] * c.grid[1] * c.grid[2] <= 65_536, 'too many threads for the emulator budget');
         const names = [...c.args.map((a) => a.name), ...(c.extraBuffers ?? []).map((b) => b.name)];
         assert.equal(new Set(names).size, names.length, 'argument and buffer names must be unique');

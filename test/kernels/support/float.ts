@@ -21,9 +21,13 @@ export interface BinaryFormat {
   readonly exponentBits: number;
 }
 
+/** IEEE binary64 (double). */
 export const F64: BinaryFormat = { precision: 53, exponentBits: 11 };
+/** IEEE binary32 (float). */
 export const F32: BinaryFormat = { precision: 24, exponentBits: 8 };
+/** IEEE binary16 (__half). */
 export const F16: BinaryFormat = { precision: 11, exponentBits: 5 };
+/** bfloat16 (__nv_bfloat16). */
 export const BF16: BinaryFormat = { precision: 8, exponentBits: 8 };
 
 /** A finite value (−1)^neg · mag · 2^exp, exactly. */
@@ -117,11 +121,6 @@ export function roundToBits(v: ExactValue, format: BinaryFormat, mode: RoundingM
   return signBit | q; // subnormal: lsb === minLsb
 }
 
-/** Rounds an exact value to a double. */
-export function roundToF64(v: ExactValue, mode: RoundingMode = 'rn'): number {
-  return f64FromBits(roundToBits(v, F64, mode));
-}
-
 /** Rounds a double to f32 in any mode (NaN and infinities pass through). */
 export function toF32(x: number, mode: RoundingMode = 'rn'): number {
   if (!Number.isFinite(x)) return Math.fround(x);
@@ -136,8 +135,9 @@ export function intToFloat(x: bigint, format: typeof F32 | typeof F64, mode: Rou
   return format === F64 ? f64FromBits(bits) : f32FromBits(Number(bits));
 }
 
-/** GPU canonical NaN bit patterns. */
+/** The GPU's canonical f16 NaN bit pattern. */
 export const F16_NAN = 0x7fff;
+/** The GPU's canonical bf16 NaN bit pattern. */
 export const BF16_NAN = 0x7fff;
 
 /** Encodes a double as binary16 bits, rounding once (cvt.{rn,rz}.f16.f32/.f64). */
