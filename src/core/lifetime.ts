@@ -7,7 +7,7 @@
  * context if the owner was garbage-collected without being disposed. It never throws.
  * @module
  */
-import { DisposedError } from '../errors.js';
+import { DisposedError, DriverError } from '../errors.js';
 import type { Context } from './context.js';
 
 /**
@@ -69,12 +69,21 @@ export abstract class Resource implements Disposable {
     if (reason !== null) throw new DisposedError(call, this.describe(), reason);
   }
 
-  /** Frees the resource now. Safe to call more than once; later calls do nothing. */
+  /**
+   * Frees the resource now. Safe to call more than once; later calls do nothing. In a context
+   * broken by a sticky error (an illegal address, say) the driver refuses to free anything; the
+   * resource is then reclaimed when the context is destroyed or reset, and dispose does not throw.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#token) backstop.unregister(this.#token);
-    if (this.invalidReason() === null) this.release();
+    if (this.invalidReason() !== null) return;
+    try {
+      this.release();
+    } catch (e) {
+      if (!(e instanceof DriverError && e.sticky)) throw e;
+    }
   }
 
   /** Same as {@link dispose}; lets `using` scope the object. */
