@@ -238,9 +238,10 @@ export class EmulatedBackend implements Backend {
   }
 
   launch(fn: FunctionHandle, dims: LaunchDims, params: ParamBlock, stream: StreamHandle): void {
-    const [f, s] = this.#launchTarget(fn, stream, 'cuLaunchKernel');
-    checkLaunch(f, dims, params, 'cuLaunchKernel');
-    execute(f, s, dims, params, null, 'cuLaunchKernel');
+    const call = 'cuLaunchKernel';
+    const [f, s] = this.#launchTarget(fn, stream, call);
+    checkLaunch(f, dims, params, call);
+    execute(f, s, dims, params, clusterOf(f, dims, undefined, call), call);
   }
 
   launchEx(fn: FunctionHandle, dims: LaunchDims, params: ParamBlock, stream: StreamHandle, attributes: LaunchAttributes): void {

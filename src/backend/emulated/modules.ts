@@ -193,10 +193,14 @@ export class ModuleService {
     return [...this.module(handle, call).functions.keys()];
   }
 
-  /** cuModuleGetGlobal: host-visible `.global` / `.const` variables only. */
+  /**
+   * cuModuleGetGlobal: any module-scope `.global` / `.const` variable by name. Like the driver,
+   * this includes variables without `.visible`: nvcc's whole-program PTX declares `__device__`
+   * and `__constant__` variables without it, and cudaMemcpyToSymbol finds them this way.
+   */
   global(handle: ModuleHandle, name: string, call: string): { pointer: DevicePointer; bytes: number } {
     const placed = this.module(handle, call).variables.get(name);
-    if (!placed || !placed.variable.visible) fail(CUresult.CUDA_ERROR_NOT_FOUND, call, `the module has no host-visible variable named '${name}'`);
+    if (!placed) fail(CUresult.CUDA_ERROR_NOT_FOUND, call, `the module has no variable named '${name}'`);
     return { pointer: BigInt(placed.address) as DevicePointer, bytes: placed.variable.bytes };
   }
 
