@@ -239,14 +239,16 @@ export class EmulatedBackend implements Backend {
 
   launch(fn: FunctionHandle, dims: LaunchDims, params: ParamBlock, stream: StreamHandle): void {
     const call = 'cuLaunchKernel';
-    const [f, s] = this.#launchTarget(fn, stream, call);
+    const f = this.#modules.fn(fn, call);
+    const s = this.#launchStream(f, stream, call);
     checkLaunch(f, dims, params, call);
     execute(f, s, dims, params, clusterOf(f, dims, undefined, call), call);
   }
 
   launchEx(fn: FunctionHandle, dims: LaunchDims, params: ParamBlock, stream: StreamHandle, attributes: LaunchAttributes): void {
     const call = 'cuLaunchKernelEx';
-    const [f, s] = this.#launchTarget(fn, stream, call);
+    const f = this.#modules.fn(fn, call);
+    const s = this.#launchStream(f, stream, call);
     checkLaunch(f, dims, params, call);
     if (attributes.priority !== undefined && !Number.isInteger(attributes.priority)) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `launch priority ${attributes.priority} is not an integer`);
     const cluster = clusterOf(f, dims, attributes.clusterDim, call);
@@ -398,14 +400,13 @@ export class EmulatedBackend implements Backend {
 
   // --- Internals -------------------------------------------------------------------------------------
 
-  /** The function and stream of a launch, which must share a context. */
-  #launchTarget(fn: FunctionHandle, stream: StreamHandle, call: string): [FunctionRecord, StreamRecord] {
-    const f = this.#modules.fn(fn, call);
+  /** The stream of a launch of `f`, which must be in `f`'s context. */
+  #launchStream(f: FunctionRecord, stream: StreamHandle, call: string): StreamRecord {
     const s = this.#streams.resolve(stream, call);
     if (s.context !== f.context) {
       fail(CUresult.CUDA_ERROR_INVALID_HANDLE, call, `kernel ${f.name} belongs to another context than the stream (${stream === 0n ? 'the current context\'s default stream' : 'a stream'}); make the kernel's context current`);
     }
-    return [f, s];
+    return s;
   }
 
   /**

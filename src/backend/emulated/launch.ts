@@ -38,17 +38,19 @@ function checkDimension(what: string, axis: number, value: number, max: number, 
   }
 }
 
-/** Checks a launch's dimensions, shared memory and parameter block against the kernel and device. */
+/** Checks a launch's dimensions, shared memory and parameter block against the kernel and device. Allocates nothing unless it fails. */
 export function checkLaunch(f: FunctionRecord, dims: LaunchDims, params: ParamBlock, call: string): void {
-  const grid = [dims.gridX, dims.gridY, dims.gridZ];
-  const block = [dims.blockX, dims.blockY, dims.blockZ];
-  for (let i = 0; i < 3; i++) checkDimension('grid', i, grid[i]!, SM90.maxGridDim[i]!, call);
-  for (let i = 0; i < 3; i++) checkDimension('block', i, block[i]!, SM90.maxBlockDim[i]!, call);
+  checkDimension('grid', 0, dims.gridX, SM90.maxGridDim[0], call);
+  checkDimension('grid', 1, dims.gridY, SM90.maxGridDim[1], call);
+  checkDimension('grid', 2, dims.gridZ, SM90.maxGridDim[2], call);
+  checkDimension('block', 0, dims.blockX, SM90.maxBlockDim[0], call);
+  checkDimension('block', 1, dims.blockY, SM90.maxBlockDim[1], call);
+  checkDimension('block', 2, dims.blockZ, SM90.maxBlockDim[2], call);
   const threads = dims.blockX * dims.blockY * dims.blockZ;
   if (threads > SM90.maxThreadsPerBlock) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `${threads} threads per block exceed the device's ${SM90.maxThreadsPerBlock}`);
   const required = f.info.requiredBlock;
   if (required && (required[0] !== dims.blockX || required[1] !== dims.blockY || required[2] !== dims.blockZ)) {
-    fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `kernel ${f.name} requires blocks of (${required.join(', ')}) threads (.reqntid), not (${block.join(', ')})`);
+    fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `kernel ${f.name} requires blocks of (${required.join(', ')}) threads (.reqntid), not (${dims.blockX}, ${dims.blockY}, ${dims.blockZ})`);
   }
   if (threads > f.maxThreadsPerBlock) {
     if (f.limitedByDirective) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `kernel ${f.name} allows at most ${f.maxThreadsPerBlock} threads per block (.maxntid), not ${threads}`);

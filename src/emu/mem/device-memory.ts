@@ -14,7 +14,8 @@
  * - The store grows on demand (committing host memory only as allocations need it) up to the
  *   device's capacity; {@link DeviceMemory.trim} gives unused memory back.
  *
- * The hot path {@link DeviceMemory.isValid} is O(1): a granule table (one Int32 per 256 bytes,
+ * The hot path {@link DeviceMemory.isValid} is O(1): a granule table (one Int32 per 256 bytes of
+ * the committed store,
  * the id of the live allocation covering it, 0 for none) and per-id end addresses (Float64Array).
  * An access `[a, a + n)` is valid iff the granules of its first and last byte hold the same live
  * id and `a + n` does not pass that allocation's end.
@@ -72,8 +73,7 @@ export class DeviceMemory implements GlobalMemory {
   readonly store: ResizableArrayBuffer;
   /** Length-tracking view of the whole store: `bytes[a - base]` is device address `a`. */
   readonly bytes: Uint8Array;
-  readonly #granuleStore: ResizableArrayBuffer;
-  #granules: Int32Array;
+  #granules = new Int32Array(0);
   #ends = new Float64Array(64);
   #records: Array<Allocation | undefined> = [];
   #freeIds: number[] = [];
@@ -91,8 +91,6 @@ export class DeviceMemory implements GlobalMemory {
     this.limit = this.base + this.capacity;
     this.store = createResizable(0, this.capacity);
     this.bytes = new Uint8Array(this.store);
-    this.#granuleStore = createResizable(0, (this.capacity / GRANULE) * 4);
-    this.#granules = new Int32Array(this.#granuleStore);
     this.#allocator = new RangeAllocator(this.capacity, GRANULE);
   }
 
@@ -292,13 +290,12 @@ export class DeviceMemory implements GlobalMemory {
   }
 
   #resize(bytes: number): void {
-    if (bytes > this.#mapped) {
-      this.#granuleStore.resize((bytes / GRANULE) * 4);
-      this.store.resize(bytes);
-    } else {
-      this.store.resize(bytes);
-      this.#granuleStore.resize((bytes / GRANULE) * 4);
-    }
+    this.store.resize(bytes);
+    // A plain (not resizable) Int32Array, replaced on each resize: V8 indexes it faster than a
+    // view of a resizable buffer, and resizes are rare (the store at least doubles each time).
+    const granules = new Int32Array(bytes / GRANULE);
+    granules.set(bytes >= this.#mapped ? this.#granules : this.#granules.subarray(0, granules.length));
+    this.#granules = granules;
     this.#mapped = bytes;
   }
 }
