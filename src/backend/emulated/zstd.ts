@@ -36,7 +36,15 @@ class BackwardBits {
 
   /** The `n` (≤ 32) bits just below the current position, without consuming them. */
   peek(n: number): number {
-    let p = this.pos - n;
+    const q = this.pos - n;
+    if (q >= 0 && n <= 24) {
+      // Fast path: the bits lie in 4 bytes starting at q / 8 (bytes past the stream read as 0).
+      const d = this.data;
+      const i = this.start + (q >>> 3);
+      const word = d[i]! | ((d[i + 1] ?? 0) << 8) | ((d[i + 2] ?? 0) << 16) | ((d[i + 3] ?? 0) << 24);
+      return (word >>> (q & 7)) & ((1 << n) - 1);
+    }
+    let p = q;
     let width = n;
     let shift = 0;
     if (p < 0) {

@@ -15,8 +15,8 @@
  *   device's capacity; {@link DeviceMemory.trim} gives unused memory back.
  *
  * The hot path {@link DeviceMemory.isValid} is O(1): a granule table (one Int32 per 256 bytes of
- * the committed store,
- * the id of the live allocation covering it, 0 for none) and per-id end addresses (Float64Array).
+ * the committed store: the id of the live allocation covering it, 0 for none) and per-id end
+ * addresses (Float64Array).
  * An access `[a, a + n)` is valid iff the granules of its first and last byte hold the same live
  * id and `a + n` does not pass that allocation's end.
  * @module
