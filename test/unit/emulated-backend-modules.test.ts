@@ -283,8 +283,11 @@ describe('emulated modules: faults and printf', () => {
     const first = expectCode(() => backend.contextSynchronize(), ILLEGAL_ADDRESS);
     assert.ok(first.sticky);
     assert.equal(first.call, 'cuCtxSynchronize');
+    assert.ok(first instanceof KernelFaultError, 'the synchronize reports the fault itself, with its site');
+    assert.equal(first.site.kernel, 'saxpy');
     assert.ok(first.cause instanceof KernelFaultError);
-    assert.match(first.explanation, /4-byte access at 0x[0-9a-f]+: 0 bytes past the end of a 16-byte cuMemAlloc block at 0x[0-9a-f]+ — in kernel saxpy/);
+    assert.match(first.explanation, /; the context stays unusable until it is destroyed or reset — in kernel saxpy, block \(0,0,0\)/);
+    assert.match(first.explanation, /4-byte access at 0x[0-9a-f]+: 0 bytes past the end of a 16-byte cuMemAlloc block at 0x[0-9a-f]+;/);
     for (const call of [() => backend.memAlloc(4), () => backend.streamSynchronize(s), () => backend.memFree(y), () => backend.launch(saxpyFn, dims(1, 1), params(saxpyFn), S0), () => backend.moduleFunctionNames(backend.moduleLoad(kernelsPtx(), {}).module)]) {
       expectCode(call, ILLEGAL_ADDRESS);
     }

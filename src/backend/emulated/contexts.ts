@@ -18,7 +18,7 @@
  * - A kernel fault makes its context sticky: every later call in it throws the fault's code.
  * @module
  */
-import type { DriverError } from '../../errors.js';
+import { KernelFaultError, type DriverError } from '../../errors.js';
 import type { DeviceMemory } from '../../emu/mem/device-memory.js';
 import type { LaunchOptions } from '../../emu/engine.js';
 import { CUctx_flags, CUresult, driverFailure, fail } from './cuda-codes.js';
@@ -69,14 +69,24 @@ export class ContextState {
   /** The legacy default stream (handle 0, CU_STREAM_LEGACY, CU_STREAM_PER_THREAD). */
   readonly defaultStream: StreamRecord;
 
-  /** Throws the sticky fault, re-attributed to `call`, if this context has one (flushing printf output first). */
+  /**
+   * Throws the sticky fault, if this context has one, re-attributed to `call` (printf output is
+   * flushed first). A kernel fault is re-thrown as a KernelFaultError with the same code and site
+   * (and the original as `cause`), so the synchronize that reports it says where it happened.
+   */
   checkSticky(call: string): void {
     const fault = this.sticky;
-    if (fault) {
-      this.printf.flush();
-      throw driverFailure(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call,
-        `an earlier kernel fault left this context unusable until it is destroyed or reset: ${fault.explanation}`, fault);
+    if (!fault) return;
+    this.printf.flush();
+    const unusable = 'the context stays unusable until it is destroyed or reset';
+    if (fault instanceof KernelFaultError) {
+      const at = fault.explanation.lastIndexOf(' — in kernel ');
+      throw new KernelFaultError({
+        code: fault.code, codeName: fault.codeName, call, site: fault.site, cause: fault,
+        explanation: `${at < 0 ? fault.explanation : fault.explanation.slice(0, at)}; ${unusable}`,
+      });
     }
+    throw driverFailure(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `an earlier kernel failure: ${fault.explanation}; ${unusable}`, fault);
   }
 }
 
