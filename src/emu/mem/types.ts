@@ -39,4 +39,10 @@ export interface GlobalMemory {
    * outside it lies, e.g. "12 bytes past the end of a 4096-byte cuMemAlloc block at 0x7f0000000000".
    */
   describe(address: number, size: number): string;
+  /**
+   * Unified addressing (optional; added by the emulated-device branch, a compatible extension):
+   * the memory that holds `address` — this one, or another device's once peer access to it is
+   * enabled — or `null`. Engines that never call it see only this device's memory.
+   */
+  resolve?(address: number): GlobalMemory | null;
 }

@@ -1,0 +1,105 @@
+/**
+ * Chooses the process's backend from `CUDAJS_DEVICE`:
+ *
+ * - `gpu`  — the GPU through libcuda; throws {@link NoGpuError} when none is usable;
+ * - `emu`  — the emulated device;
+ * - `auto` (default, also when unset or empty) — the GPU when libcuda loads and reports at least
+ *   one device, else the emulated device.
+ *
+ * Importing this module loads nothing native: the GPU backend is reached only through
+ * {@link loadNativeBackend}, called on first selection. One backend per process (JS realm):
+ * {@link selectBackend} returns the same instance every time.
+ * @module
+ */
+import { CudaError, InvalidArgumentError } from '../errors.js';
+import { EmulatedBackend, type EmulatedBackendOptions } from './emulated/backend.js';
+import { unavailableEngine } from './emulated/engine-placeholder.js';
+import type { Backend } from './types.js';
+
+/** The values `CUDAJS_DEVICE` accepts. */
+export type DeviceChoice = 'gpu' | 'emu' | 'auto';
+
+/** `CUDAJS_DEVICE=gpu` was asked for, but no GPU can be used. */
+export class NoGpuError extends CudaError {
+  constructor(reason: string) {
+    super({
+      code: 100,
+      codeName: 'CUDA_ERROR_NO_DEVICE',
+      explanation: `CUDAJS_DEVICE=gpu, but no GPU is usable: ${reason}. ` +
+        'Unset CUDAJS_DEVICE (or set it to auto or emu) to run on the emulated device.',
+      call: 'selectBackend',
+    });
+  }
+}
+
+/**
+ * The GPU backend, or `null` when libcuda cannot be loaded or reports no device.
+ *
+ * TODO(native branch): the native backend (`src/backend/native.ts`, koffi over libcuda) is not on
+ * main yet. When it lands, call its synchronous factory here — it must dlopen libcuda only when
+ * called, never at import — and return `null` when the library is missing or cuDeviceGetCount
+ * reports 0. Until then there is never a GPU.
+ */
+export function loadNativeBackend(): Backend | null {
+  return null;
+}
+
+/**
+ * A new emulated backend. `CUDAJS_EMU_DEVICES` (1 … 64, default 1) sets the number of devices.
+ *
+ * TODO(lead): pass the PTX execution engine here once the engine branch lands; until then module
+ * loads fail with CUDA_ERROR_JIT_COMPILER_NOT_FOUND (everything else works).
+ */
+export function createEmulatedBackend(env: NodeJS.ProcessEnv = process.env, options: EmulatedBackendOptions = {}): Backend {
+  const raw = env['CUDAJS_EMU_DEVICES'];
+  const count = raw === undefined || raw === '' ? 1 : Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new InvalidArgumentError('selectBackend', `CUDAJS_EMU_DEVICES='${raw}' is not a device count from 1 to 64`);
+  }
+  return new EmulatedBackend(unavailableEngine, count, options);
+}
+
+/** The backend factories {@link chooseBackend} uses (replaceable in tests). */
+export interface BackendFactories {
+  readonly native: () => Backend | null;
+  readonly emulated: () => Backend;
+}
+
+const DEFAULT_FACTORIES: BackendFactories = {
+  native: loadNativeBackend,
+  emulated: () => createEmulatedBackend(),
+};
+
+/** Parses `CUDAJS_DEVICE` (case-insensitive; unset or empty means `auto`). */
+export function deviceChoice(env: NodeJS.ProcessEnv = process.env): DeviceChoice {
+  const raw = (env['CUDAJS_DEVICE'] ?? '').trim().toLowerCase();
+  if (raw === '') return 'auto';
+  if (raw === 'gpu' || raw === 'emu' || raw === 'auto') return raw;
+  throw new InvalidArgumentError('selectBackend', `CUDAJS_DEVICE='${env['CUDAJS_DEVICE']}' is not one of gpu, emu, auto`);
+}
+
+/**
+ * A new backend for `choice`, without the process-wide caching of {@link selectBackend}.
+ * @throws NoGpuError for `gpu` when the native factory finds no usable GPU.
+ */
+export function chooseBackend(choice: DeviceChoice, factories: BackendFactories = DEFAULT_FACTORIES): Backend {
+  if (choice === 'emu') return factories.emulated();
+  const native = factories.native();
+  if (native) return native;
+  if (choice === 'gpu') {
+    throw new NoGpuError('libcuda could not be loaded or reports no device (the native backend is not part of this build yet)');
+  }
+  return factories.emulated();
+}
+
+let selected: Backend | undefined;
+
+/**
+ * The process's backend, chosen from `CUDAJS_DEVICE` on the first call and returned by every
+ * later call.
+ * @throws NoGpuError for `CUDAJS_DEVICE=gpu` without a usable GPU; InvalidArgumentError for an
+ *   unknown `CUDAJS_DEVICE` value.
+ */
+export function selectBackend(): Backend {
+  return (selected ??= chooseBackend(deviceChoice()));
+}
