@@ -2,6 +2,8 @@
 /**
  * koffi bindings of the CUDA driver API: every function of cuda.h that returns CUresult (449 in CUDA 13.0), each bound to the symbol a C program compiled without `CUDA_API_PER_THREAD_DEFAULT_STREAM` links to, and the header's structs and unions as koffi types.
  *
+ * cuda.h contains 634 CUresult prototypes in all; the other 185 are legacy-ABI versions and `_ptds`/`_ptsz` variants declared only under `__CUDA_API_VERSION_INTERNAL` (the driver's own build): a program cannot call them by those names.
+ *
  * Nothing is loaded at import: the library is loaded by the first accessor call (a missing library throws `LibraryNotFoundError`), and each function is bound the first time it is read. Every function returns its CUresult code; argument types are explained in `./binder.js`.
  * @module
  */

@@ -24,6 +24,7 @@ export function cleanDoc(raw: string): string {
     .replace(/\\n\b/g, '')
     .replace(/<\/?(b|i|tt|em|code)>/gi, '')
     .replace(/<br\s*\/?>/gi, '')
+    .replace(/(\w)::(\w)/g, '$1.$2')
     .replace(/::(\w)/g, '$1');
   const paragraphs = text.split(/\n\s*\n/).map((p) => p.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
   return paragraphs

@@ -133,6 +133,11 @@ export function emitBindingsFile(target: Target, model: TargetModel): string {
     `koffi bindings of ${target.title}: every function of ${target.header} that returns ${target.resultType} ` +
     `(${model.functions.length} in CUDA ${major}.${minor}), each bound to the symbol a C program compiled without ` +
     '`CUDA_API_PER_THREAD_DEFAULT_STREAM` links to, and the header\'s structs and unions as koffi types.\n\n' +
+    (model.declaredInHeader > model.functions.length
+      ? `${target.header} contains ${model.declaredInHeader} ${target.resultType} prototypes in all; the other ` +
+        `${model.declaredInHeader - model.functions.length} are legacy-ABI versions and \`_ptds\`/\`_ptsz\` variants declared ` +
+        'only under `__CUDA_API_VERSION_INTERNAL` (the driver\'s own build): a program cannot call them by those names.\n\n'
+      : '') +
     'Nothing is loaded at import: the library is loaded by the first accessor call (a missing library throws ' +
     '`LibraryNotFoundError`), and each function is bound the first time it is read. Every function returns its ' +
     `${target.resultType} code; argument types are explained in \`./binder.js\`.\n@module`,

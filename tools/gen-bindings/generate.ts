@@ -16,20 +16,30 @@ export interface ParsedHeader {
 }
 
 /**
- * Preprocesses and parses `header` as a C program on x86-64 Linux sees it, optionally with
- * `CUDA_API_PER_THREAD_DEFAULT_STREAM` defined.
+ * Which configuration a header is read in: what a C program sees (`default`), the same with
+ * `CUDA_API_PER_THREAD_DEFAULT_STREAM` (`per-thread`), or with `__CUDA_API_VERSION_INTERNAL`, the
+ * driver's own build, which also declares the legacy-ABI and per-thread variants (`internal`).
  */
-export function parseHeader(includeRoot: string, header: string, perThreadDefaultStream = false): ParsedHeader {
-  const predefined = perThreadDefaultStream ? { ...GCC_X86_64_LINUX, CUDA_API_PER_THREAD_DEFAULT_STREAM: '1' } : GCC_X86_64_LINUX;
-  const pp = preprocess(header, { includeRoot, predefined });
+export type HeaderVariant = 'default' | 'per-thread' | 'internal';
+
+const VARIANT_MACROS: Readonly<Record<HeaderVariant, Readonly<Record<string, string>>>> = {
+  default: {},
+  'per-thread': { CUDA_API_PER_THREAD_DEFAULT_STREAM: '1' },
+  internal: { __CUDA_API_VERSION_INTERNAL: '1' },
+};
+
+/** Preprocesses and parses `header` as a C17 program on x86-64 Linux sees it. */
+export function parseHeader(includeRoot: string, header: string, variant: HeaderVariant = 'default'): ParsedHeader {
+  const pp = preprocess(header, { includeRoot, predefined: { ...GCC_X86_64_LINUX, ...VARIANT_MACROS[variant] } });
   return { pp, decls: parseDeclarations(pp.tokens) };
 }
 
 /** The model of one target. */
 export function targetModel(includeRoot: string, target: Target): TargetModel {
   const main = parseHeader(includeRoot, target.header);
-  const perThread = parseHeader(includeRoot, target.header, true);
-  return buildModel(main.pp, main.decls, perThread.decls, {
+  const perThread = parseHeader(includeRoot, target.header, 'per-thread');
+  const internal = parseHeader(includeRoot, target.header, 'internal');
+  return buildModel(main.pp, main.decls, perThread.decls, internal.decls, {
     resultType: target.resultType,
     defineFiles: target.defineFiles,
     versionMacro: target.versionMacro,

@@ -50,6 +50,11 @@ export interface TargetModel {
   readonly constants: readonly Constant[];
   /** The header version (CUDA_VERSION or CUDART_VERSION), e.g. 13000. */
   readonly version: number;
+  /**
+   * Prototypes returning the status type in the header as a whole, including those declared only
+   * for the driver's own build (`__CUDA_API_VERSION_INTERNAL`: legacy ABIs, per-thread variants).
+   */
+  readonly declaredInHeader: number;
 }
 
 /** Options of {@link buildModel}. */
@@ -78,7 +83,7 @@ function exportName(tag: string | undefined, typedefs: readonly string[]): { nam
 }
 
 /** Builds the model of one target from its preprocessed headers (default and per-thread variants). */
-export function buildModel(pp: PreprocessResult, decls: Declarations, perThread: Declarations, options: ModelOptions): TargetModel {
+export function buildModel(pp: PreprocessResult, decls: Declarations, perThread: Declarations, internal: Declarations, options: ModelOptions): TargetModel {
   const enums: NamedEnum[] = [];
   for (const def of decls.enums) {
     if (def.members === undefined) continue;
@@ -104,7 +109,8 @@ export function buildModel(pp: PreprocessResult, decls: Declarations, perThread:
   const constants = collectConstants(pp, decls, options.defineFiles);
   const versionValue = constants.find((c) => c.name === options.versionMacro)?.value;
   if (versionValue === undefined) throw new Error(`${options.versionMacro} is not defined`);
-  return { decls, enums, records, functions, constants, version: Number(versionValue) };
+  const declaredInHeader = internal.functions.filter(isResult).length;
+  return { decls, enums, records, functions, constants, version: Number(versionValue), declaredInHeader };
 }
 
 function collectConstants(pp: PreprocessResult, decls: Declarations, defineFiles: (file: string) => boolean): Constant[] {
