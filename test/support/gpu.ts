@@ -4,7 +4,7 @@
  * @module
  */
 import { LIBCUDA, loadLibrary } from '../../src/raw/library.js';
-import { CudaError } from '../../src/errors.js';
+import { LibraryNotFoundError } from '../../src/errors.js';
 import { CUresultNames } from '../../src/raw/driver-types.js';
 
 let cached: { readonly reason: string | undefined } | undefined;
@@ -28,7 +28,8 @@ function probe(): string | undefined {
   try {
     lib = loadLibrary(LIBCUDA, 'gpuAvailable');
   } catch (e) {
-    return `no GPU driver: ${e instanceof CudaError ? e.explanation.split('.')[0] : String(e)}`;
+    if (e instanceof LibraryNotFoundError) return `no GPU driver: ${e.library} not found (searched ${e.searched.join(', ')})`;
+    return `no GPU driver: ${e instanceof Error ? e.message : String(e)}`;
   }
   const cuInit = lib.handle.func('cuInit', 'int32', ['uint32']) as (flags: number) => number;
   const cuDeviceGetCount = lib.handle.func('cuDeviceGetCount', 'int32', ['void *']) as (count: Int32Array) => number;

@@ -8,11 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cCompiler, cudaIncludeRoot } from './cuda-headers.js';
-
-/** The repository root (this file runs as dist/test/support/mock-driver.js). */
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPOSITORY_ROOT } from './paths.js';
 
 /** The path of the built mock libcuda; throws when there is no compiler or no headers. */
 export function buildMockLibcuda(): string {

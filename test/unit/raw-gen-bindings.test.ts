@@ -14,7 +14,7 @@ import { RUNTIME_FUNCTIONS } from '../../src/raw/runtime.js';
 import * as driverTypes from '../../src/raw/driver-types.js';
 import * as runtimeTypes from '../../src/raw/runtime-types.js';
 import { cCompiler, compilerSkipReason, cudaIncludeRoot, headersSkipReason } from '../support/cuda-headers.js';
-import { REPOSITORY_ROOT } from '../support/mock-driver.js';
+import { REPOSITORY_ROOT } from '../support/paths.js';
 
 const include = cudaIncludeRoot();
 const skip = headersSkipReason();
