@@ -55,16 +55,17 @@ export const LIBCUDA: LibrarySpec = {
 };
 
 /**
- * A library of the CUDA toolkit by base name and major version, e.g. `toolkitLibrary('cudart', 13)`
- * is `libcudart.so.13` with `CUDAJS_LIBCUDART_PATH`. Only the versioned soname is tried: another
- * major version has another ABI.
+ * A versioned library by base name and major version, e.g. `toolkitLibrary('cudart', 13)` is
+ * `libcudart.so.13` with `CUDAJS_LIBCUDART_PATH`, and `toolkitLibrary('nccl', 2, 'NCCL')` is
+ * `libnccl.so.2`. Only the versioned soname is tried: another major version has another ABI.
+ * `providedBy` names what installs it, for the error message (default: the CUDA toolkit).
  */
-export function toolkitLibrary(base: string, major: number): LibrarySpec {
+export function toolkitLibrary(base: string, major: number, providedBy?: string): LibrarySpec {
   return {
     name: `lib${base}`,
     fileNames: [`lib${base}.so.${major}`],
     envVar: `CUDAJS_LIB${base.toUpperCase()}_PATH`,
-    providedBy: `the CUDA ${major} toolkit (or its redistributable ${base} package)`,
+    providedBy: providedBy ?? `the CUDA ${major} toolkit (or its redistributable ${base} package)`,
   };
 }
 

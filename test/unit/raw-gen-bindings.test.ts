@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -156,6 +156,17 @@ describe('gen-bindings: generated files', () => {
     for (const f of ['src/raw/driver-types.ts', 'src/raw/runtime-types.ts']) {
       assert.doesNotMatch(readFileSync(join(REPOSITORY_ROOT, f), 'utf8'), /^\s*import\b/m, f);
     }
+  });
+
+  test('--check fails and names the file when a generated file was edited', { skip }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'cudajs-check-'));
+    mkdirSync(join(root, 'src/raw'), { recursive: true });
+    for (const f of files) copyFileSync(join(REPOSITORY_ROOT, f), join(root, f));
+    appendFileSync(join(root, 'src/raw/driver.ts'), '// edited by hand\n');
+    const r = spawnSync(process.execPath, [join(REPOSITORY_ROOT, 'dist/tools/gen-bindings/main.js'), '--check', '--include', include!, '--root', root], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /src\/raw\/driver\.ts differs from the generated text/);
+    assert.doesNotMatch(r.stderr, /driver-types/);
   });
 
   test('--check passes on the committed files', { skip }, () => {

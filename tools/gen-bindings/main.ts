@@ -1,9 +1,10 @@
 /**
- * `node dist/tools/gen-bindings/main.js [--check] [--include <dir>]`
+ * `node dist/tools/gen-bindings/main.js [--check] [--include <dir>] [--root <dir>]`
  *
  * Regenerates the raw bindings in src/raw from the CUDA headers (by default `$CUDA_PATH/include`,
  * else /usr/local/cuda/include). With `--check`, writes nothing: compares the generated text with
- * the committed files and exits with status 1, naming each file that differs.
+ * the committed files and exits with status 1, naming each file that differs. `--root` replaces
+ * the repository root (for tests).
  * @module
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { generateAll } from './generate.js';
 
 /** The repository root (this file runs as dist/tools/gen-bindings/main.js). */
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 /** The default directory of the CUDA headers. */
 export function defaultIncludeRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -20,10 +21,15 @@ export function defaultIncludeRoot(env: NodeJS.ProcessEnv = process.env): string
   return join(base, 'include');
 }
 
+function option(argv: readonly string[], name: string): string | undefined {
+  const k = argv.indexOf(name);
+  return k >= 0 ? argv[k + 1] : undefined;
+}
+
 function main(argv: readonly string[]): number {
   const check = argv.includes('--check');
-  const k = argv.indexOf('--include');
-  const includeRoot = k >= 0 && argv[k + 1] !== undefined ? argv[k + 1]! : defaultIncludeRoot();
+  const includeRoot = option(argv, '--include') ?? defaultIncludeRoot();
+  const root = option(argv, '--root') ?? REPOSITORY_ROOT;
   if (!existsSync(join(includeRoot, 'cuda.h'))) {
     console.error(`gen-bindings: no cuda.h in ${includeRoot} (use --include <dir> or set CUDA_PATH)`);
     return 2;
@@ -31,7 +37,7 @@ function main(argv: readonly string[]): number {
   const files = generateAll(includeRoot);
   let differs = 0;
   for (const [path, content] of files) {
-    const absolute = join(ROOT, path);
+    const absolute = join(root, path);
     if (check) {
       const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
       if (current !== content) {
