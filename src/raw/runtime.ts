@@ -38,7 +38,7 @@ export interface RuntimeApi {
    */
   cudaDeviceGetLimit(pValue: Pointer, limit: number): number;
   /**
-   * cudaDeviceGetTexture1DLinearMaxWidth of cuda_runtime_api.h.
+   * Returns the maximum number of elements allocatable in a 1D linear texture for a given element size.
    *
    * C: `cudaError_t cudaDeviceGetTexture1DLinearMaxWidth(size_t *maxWidthInElements, const struct cudaChannelFormatDesc *fmtDesc, int device)`.
    */
@@ -104,7 +104,7 @@ export interface RuntimeApi {
    */
   cudaIpcCloseMemHandle(devPtr: Pointer): number;
   /**
-   * cudaDeviceFlushGPUDirectRDMAWrites of cuda_runtime_api.h.
+   * Blocks until remote writes are visible to the specified scope
    *
    * C: `cudaError_t cudaDeviceFlushGPUDirectRDMAWrites(enum cudaFlushGPUDirectRDMAWritesTarget target, enum cudaFlushGPUDirectRDMAWritesScope scope)`.
    */
@@ -346,7 +346,7 @@ export interface RuntimeApi {
    */
   cudaStreamQuery(stream: Handle): number;
   /**
-   * cudaStreamAttachMemAsync of cuda_runtime_api.h.
+   * Attach memory to a stream asynchronously
    *
    * C: `cudaError_t cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr, size_t length, unsigned int flags)` (`cudaStreamAttachMemAsync_ptsz` with per-thread default streams).
    */
@@ -412,7 +412,7 @@ export interface RuntimeApi {
    */
   cudaEventRecord(event: Handle, stream: Handle): number;
   /**
-   * cudaEventRecordWithFlags of cuda_runtime_api.h.
+   * Records an event
    *
    * C: `cudaError_t cudaEventRecordWithFlags(cudaEvent_t event, cudaStream_t stream, unsigned int flags)` (`cudaEventRecordWithFlags_ptsz` with per-thread default streams).
    */
@@ -581,7 +581,7 @@ export interface RuntimeApi {
    */
   cudaOccupancyMaxActiveClusters(numClusters: Pointer, func: Pointer, launchConfig: Pointer): number;
   /**
-   * cudaMallocManaged of cuda_runtime_api.h.
+   * Allocates memory that will be automatically managed by the Unified Memory system
    *
    * C: `cudaError_t cudaMallocManaged(void **devPtr, size_t size, unsigned int flags)`.
    */
@@ -743,13 +743,13 @@ export interface RuntimeApi {
    */
   cudaMipmappedArrayGetMemoryRequirements(memoryRequirements: Pointer, mipmap: Handle, device: number): number;
   /**
-   * cudaArrayGetSparseProperties of cuda_runtime_api.h.
+   * Returns the layout properties of a sparse CUDA array
    *
    * C: `cudaError_t cudaArrayGetSparseProperties(struct cudaArraySparseProperties *sparseProperties, cudaArray_t array)`.
    */
   cudaArrayGetSparseProperties(sparseProperties: Pointer, array: Handle): number;
   /**
-   * cudaMipmappedArrayGetSparseProperties of cuda_runtime_api.h.
+   * Returns the layout properties of a sparse CUDA mipmapped array
    *
    * C: `cudaError_t cudaMipmappedArrayGetSparseProperties(struct cudaArraySparseProperties *sparseProperties, cudaMipmappedArray_t mipmap)`.
    */
@@ -1294,19 +1294,19 @@ export interface RuntimeApi {
    */
   cudaGraphAddMemcpyNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, pCopyParams: Pointer): number;
   /**
-   * cudaGraphAddMemcpyNodeToSymbol of cuda_runtime_api.h.
+   * Creates a memcpy node to copy to a symbol on the device and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddMemcpyNodeToSymbol(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, const void *symbol, const void *src, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphAddMemcpyNodeToSymbol(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, symbol: Pointer, src: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphAddMemcpyNodeFromSymbol of cuda_runtime_api.h.
+   * Creates a memcpy node to copy from a symbol on the device and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddMemcpyNodeFromSymbol(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, void *dst, const void *symbol, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphAddMemcpyNodeFromSymbol(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, dst: Pointer, symbol: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphAddMemcpyNode1D of cuda_runtime_api.h.
+   * Creates a 1D memcpy node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)`.
    */
@@ -1324,19 +1324,19 @@ export interface RuntimeApi {
    */
   cudaGraphMemcpyNodeSetParams(node: Handle, pNodeParams: Pointer): number;
   /**
-   * cudaGraphMemcpyNodeSetParamsToSymbol of cuda_runtime_api.h.
+   * Sets a memcpy node's parameters to copy to a symbol on the device
    *
    * C: `cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(cudaGraphNode_t node, const void *symbol, const void *src, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphMemcpyNodeSetParamsToSymbol(node: Handle, symbol: Pointer, src: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphMemcpyNodeSetParamsFromSymbol of cuda_runtime_api.h.
+   * Sets a memcpy node's parameters to copy from a symbol on the device
    *
    * C: `cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(cudaGraphNode_t node, void *dst, const void *symbol, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphMemcpyNodeSetParamsFromSymbol(node: Handle, dst: Pointer, symbol: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphMemcpyNodeSetParams1D of cuda_runtime_api.h.
+   * Sets a memcpy node's parameters to perform a 1-dimensional copy
    *
    * C: `cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node, void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)`.
    */
@@ -1396,115 +1396,115 @@ export interface RuntimeApi {
    */
   cudaGraphAddEmptyNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint): number;
   /**
-   * cudaGraphAddEventRecordNode of cuda_runtime_api.h.
+   * Creates an event record node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddEventRecordNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, cudaEvent_t event)`.
    */
   cudaGraphAddEventRecordNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, event: Handle): number;
   /**
-   * cudaGraphEventRecordNodeGetEvent of cuda_runtime_api.h.
+   * Returns the event associated with an event record node
    *
    * C: `cudaError_t cudaGraphEventRecordNodeGetEvent(cudaGraphNode_t node, cudaEvent_t *event_out)`.
    */
   cudaGraphEventRecordNodeGetEvent(node: Handle, event_out: Pointer): number;
   /**
-   * cudaGraphEventRecordNodeSetEvent of cuda_runtime_api.h.
+   * Sets an event record node's event
    *
    * C: `cudaError_t cudaGraphEventRecordNodeSetEvent(cudaGraphNode_t node, cudaEvent_t event)`.
    */
   cudaGraphEventRecordNodeSetEvent(node: Handle, event: Handle): number;
   /**
-   * cudaGraphAddEventWaitNode of cuda_runtime_api.h.
+   * Creates an event wait node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddEventWaitNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, cudaEvent_t event)`.
    */
   cudaGraphAddEventWaitNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, event: Handle): number;
   /**
-   * cudaGraphEventWaitNodeGetEvent of cuda_runtime_api.h.
+   * Returns the event associated with an event wait node
    *
    * C: `cudaError_t cudaGraphEventWaitNodeGetEvent(cudaGraphNode_t node, cudaEvent_t *event_out)`.
    */
   cudaGraphEventWaitNodeGetEvent(node: Handle, event_out: Pointer): number;
   /**
-   * cudaGraphEventWaitNodeSetEvent of cuda_runtime_api.h.
+   * Sets an event wait node's event
    *
    * C: `cudaError_t cudaGraphEventWaitNodeSetEvent(cudaGraphNode_t node, cudaEvent_t event)`.
    */
   cudaGraphEventWaitNodeSetEvent(node: Handle, event: Handle): number;
   /**
-   * cudaGraphAddExternalSemaphoresSignalNode of cuda_runtime_api.h.
+   * Creates an external semaphore signal node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddExternalSemaphoresSignalNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, const struct cudaExternalSemaphoreSignalNodeParams *nodeParams)`.
    */
   cudaGraphAddExternalSemaphoresSignalNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, nodeParams: Pointer): number;
   /**
-   * cudaGraphExternalSemaphoresSignalNodeGetParams of cuda_runtime_api.h.
+   * Returns an external semaphore signal node's parameters
    *
    * C: `cudaError_t cudaGraphExternalSemaphoresSignalNodeGetParams(cudaGraphNode_t hNode, struct cudaExternalSemaphoreSignalNodeParams *params_out)`.
    */
   cudaGraphExternalSemaphoresSignalNodeGetParams(hNode: Handle, params_out: Pointer): number;
   /**
-   * cudaGraphExternalSemaphoresSignalNodeSetParams of cuda_runtime_api.h.
+   * Sets an external semaphore signal node's parameters
    *
    * C: `cudaError_t cudaGraphExternalSemaphoresSignalNodeSetParams(cudaGraphNode_t hNode, const struct cudaExternalSemaphoreSignalNodeParams *nodeParams)`.
    */
   cudaGraphExternalSemaphoresSignalNodeSetParams(hNode: Handle, nodeParams: Pointer): number;
   /**
-   * cudaGraphAddExternalSemaphoresWaitNode of cuda_runtime_api.h.
+   * Creates an external semaphore wait node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddExternalSemaphoresWaitNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, const struct cudaExternalSemaphoreWaitNodeParams *nodeParams)`.
    */
   cudaGraphAddExternalSemaphoresWaitNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, nodeParams: Pointer): number;
   /**
-   * cudaGraphExternalSemaphoresWaitNodeGetParams of cuda_runtime_api.h.
+   * Returns an external semaphore wait node's parameters
    *
    * C: `cudaError_t cudaGraphExternalSemaphoresWaitNodeGetParams(cudaGraphNode_t hNode, struct cudaExternalSemaphoreWaitNodeParams *params_out)`.
    */
   cudaGraphExternalSemaphoresWaitNodeGetParams(hNode: Handle, params_out: Pointer): number;
   /**
-   * cudaGraphExternalSemaphoresWaitNodeSetParams of cuda_runtime_api.h.
+   * Sets an external semaphore wait node's parameters
    *
    * C: `cudaError_t cudaGraphExternalSemaphoresWaitNodeSetParams(cudaGraphNode_t hNode, const struct cudaExternalSemaphoreWaitNodeParams *nodeParams)`.
    */
   cudaGraphExternalSemaphoresWaitNodeSetParams(hNode: Handle, nodeParams: Pointer): number;
   /**
-   * cudaGraphAddMemAllocNode of cuda_runtime_api.h.
+   * Creates an allocation node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddMemAllocNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, struct cudaMemAllocNodeParams *nodeParams)`.
    */
   cudaGraphAddMemAllocNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, nodeParams: Pointer): number;
   /**
-   * cudaGraphMemAllocNodeGetParams of cuda_runtime_api.h.
+   * Returns a memory alloc node's parameters
    *
    * C: `cudaError_t cudaGraphMemAllocNodeGetParams(cudaGraphNode_t node, struct cudaMemAllocNodeParams *params_out)`.
    */
   cudaGraphMemAllocNodeGetParams(node: Handle, params_out: Pointer): number;
   /**
-   * cudaGraphAddMemFreeNode of cuda_runtime_api.h.
+   * Creates a memory free node and adds it to a graph
    *
    * C: `cudaError_t cudaGraphAddMemFreeNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies, size_t numDependencies, void *dptr)`.
    */
   cudaGraphAddMemFreeNode(pGraphNode: Pointer, graph: Handle, pDependencies: Pointer, numDependencies: number | bigint, dptr: Pointer): number;
   /**
-   * cudaGraphMemFreeNodeGetParams of cuda_runtime_api.h.
+   * Returns a memory free node's parameters
    *
    * C: `cudaError_t cudaGraphMemFreeNodeGetParams(cudaGraphNode_t node, void *dptr_out)`.
    */
   cudaGraphMemFreeNodeGetParams(node: Handle, dptr_out: Pointer): number;
   /**
-   * cudaDeviceGraphMemTrim of cuda_runtime_api.h.
+   * Free unused memory that was cached on the specified device for use with graphs back to the OS.
    *
    * C: `cudaError_t cudaDeviceGraphMemTrim(int device)`.
    */
   cudaDeviceGraphMemTrim(device: number): number;
   /**
-   * cudaDeviceGetGraphMemAttribute of cuda_runtime_api.h.
+   * Query asynchronous allocation attributes related to graphs
    *
    * C: `cudaError_t cudaDeviceGetGraphMemAttribute(int device, enum cudaGraphMemAttributeType attr, void *value)`.
    */
   cudaDeviceGetGraphMemAttribute(device: number, attr: number, value: Pointer): number;
   /**
-   * cudaDeviceSetGraphMemAttribute of cuda_runtime_api.h.
+   * Set asynchronous allocation attributes related to graphs
    *
    * C: `cudaError_t cudaDeviceSetGraphMemAttribute(int device, enum cudaGraphMemAttributeType attr, void *value)`.
    */
@@ -1582,7 +1582,7 @@ export interface RuntimeApi {
    */
   cudaGraphInstantiate(pGraphExec: Pointer, graph: Handle, flags: number | bigint): number;
   /**
-   * cudaGraphInstantiateWithFlags of cuda_runtime_api.h.
+   * Creates an executable graph from a graph
    *
    * C: `cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphExec, cudaGraph_t graph, unsigned long long flags)`.
    */
@@ -1612,19 +1612,19 @@ export interface RuntimeApi {
    */
   cudaGraphExecMemcpyNodeSetParams(hGraphExec: Handle, node: Handle, pNodeParams: Pointer): number;
   /**
-   * cudaGraphExecMemcpyNodeSetParamsToSymbol of cuda_runtime_api.h.
+   * Sets the parameters for a memcpy node in the given graphExec to copy to a symbol on the device
    *
    * C: `cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(cudaGraphExec_t hGraphExec, cudaGraphNode_t node, const void *symbol, const void *src, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphExecMemcpyNodeSetParamsToSymbol(hGraphExec: Handle, node: Handle, symbol: Pointer, src: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphExecMemcpyNodeSetParamsFromSymbol of cuda_runtime_api.h.
+   * Sets the parameters for a memcpy node in the given graphExec to copy from a symbol on the device
    *
    * C: `cudaError_t cudaGraphExecMemcpyNodeSetParamsFromSymbol(cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *symbol, size_t count, size_t offset, enum cudaMemcpyKind kind)`.
    */
   cudaGraphExecMemcpyNodeSetParamsFromSymbol(hGraphExec: Handle, node: Handle, dst: Pointer, symbol: Pointer, count: number | bigint, offset: number | bigint, kind: number): number;
   /**
-   * cudaGraphExecMemcpyNodeSetParams1D of cuda_runtime_api.h.
+   * Sets the parameters for a memcpy node in the given graphExec to perform a 1-dimensional copy
    *
    * C: `cudaError_t cudaGraphExecMemcpyNodeSetParams1D(cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)`.
    */
@@ -1642,43 +1642,43 @@ export interface RuntimeApi {
    */
   cudaGraphExecHostNodeSetParams(hGraphExec: Handle, node: Handle, pNodeParams: Pointer): number;
   /**
-   * cudaGraphExecChildGraphNodeSetParams of cuda_runtime_api.h.
+   * Updates node parameters in the child graph node in the given graphExec.
    *
    * C: `cudaError_t cudaGraphExecChildGraphNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node, cudaGraph_t childGraph)`.
    */
   cudaGraphExecChildGraphNodeSetParams(hGraphExec: Handle, node: Handle, childGraph: Handle): number;
   /**
-   * cudaGraphExecEventRecordNodeSetEvent of cuda_runtime_api.h.
+   * Sets the event for an event record node in the given graphExec
    *
    * C: `cudaError_t cudaGraphExecEventRecordNodeSetEvent(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, cudaEvent_t event)`.
    */
   cudaGraphExecEventRecordNodeSetEvent(hGraphExec: Handle, hNode: Handle, event: Handle): number;
   /**
-   * cudaGraphExecEventWaitNodeSetEvent of cuda_runtime_api.h.
+   * Sets the event for an event wait node in the given graphExec
    *
    * C: `cudaError_t cudaGraphExecEventWaitNodeSetEvent(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, cudaEvent_t event)`.
    */
   cudaGraphExecEventWaitNodeSetEvent(hGraphExec: Handle, hNode: Handle, event: Handle): number;
   /**
-   * cudaGraphExecExternalSemaphoresSignalNodeSetParams of cuda_runtime_api.h.
+   * Sets the parameters for an external semaphore signal node in the given graphExec
    *
    * C: `cudaError_t cudaGraphExecExternalSemaphoresSignalNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, const struct cudaExternalSemaphoreSignalNodeParams *nodeParams)`.
    */
   cudaGraphExecExternalSemaphoresSignalNodeSetParams(hGraphExec: Handle, hNode: Handle, nodeParams: Pointer): number;
   /**
-   * cudaGraphExecExternalSemaphoresWaitNodeSetParams of cuda_runtime_api.h.
+   * Sets the parameters for an external semaphore wait node in the given graphExec
    *
    * C: `cudaError_t cudaGraphExecExternalSemaphoresWaitNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, const struct cudaExternalSemaphoreWaitNodeParams *nodeParams)`.
    */
   cudaGraphExecExternalSemaphoresWaitNodeSetParams(hGraphExec: Handle, hNode: Handle, nodeParams: Pointer): number;
   /**
-   * cudaGraphNodeSetEnabled of cuda_runtime_api.h.
+   * Enables or disables the specified node in the given graphExec
    *
    * C: `cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, unsigned int isEnabled)`.
    */
   cudaGraphNodeSetEnabled(hGraphExec: Handle, hNode: Handle, isEnabled: number): number;
   /**
-   * cudaGraphNodeGetEnabled of cuda_runtime_api.h.
+   * Query whether a node in the given graphExec is enabled
    *
    * C: `cudaError_t cudaGraphNodeGetEnabled(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode, unsigned int *isEnabled)`.
    */
@@ -1690,7 +1690,7 @@ export interface RuntimeApi {
    */
   cudaGraphExecUpdate(hGraphExec: Handle, hGraph: Handle, resultInfo: Pointer): number;
   /**
-   * cudaGraphUpload of cuda_runtime_api.h.
+   * Uploads an executable graph in a stream
    *
    * C: `cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec, cudaStream_t stream)` (`cudaGraphUpload_ptsz` with per-thread default streams).
    */
@@ -1774,14 +1774,14 @@ export interface RuntimeApi {
    */
   cudaGraphConditionalHandleCreate(pHandle_out: Pointer, graph: Handle, defaultLaunchValue: number, flags: number): number;
   /**
-   * cudaGetDriverEntryPoint of cuda_runtime_api.h.
+   * Returns the requested driver API function pointer
    *
    * C: `cudaError_t cudaGetDriverEntryPoint(const char *symbol, void **funcPtr, unsigned long long flags, enum cudaDriverEntryPointQueryResult *driverStatus)` (`cudaGetDriverEntryPoint_ptsz` with per-thread default streams).
-   * @deprecated Deprecated in the header.
+   * @deprecated This function is deprecated as of CUDA 13.0
    */
   cudaGetDriverEntryPoint(symbol: CString, funcPtr: Pointer, flags: number | bigint, driverStatus: Pointer): number;
   /**
-   * cudaGetDriverEntryPointByVersion of cuda_runtime_api.h.
+   * Returns the requested driver API function pointer by CUDA version
    *
    * C: `cudaError_t cudaGetDriverEntryPointByVersion(const char *symbol, void **funcPtr, unsigned int cudaVersion, unsigned long long flags, enum cudaDriverEntryPointQueryResult *driverStatus)` (`cudaGetDriverEntryPointByVersion_ptsz` with per-thread default streams).
    */
@@ -2400,7 +2400,7 @@ export interface RuntimeStructs {
   readonly cudaMemcpy3DOperand: TypeObject;
   /** `cudaMemcpy3DBatchOp`. */
   readonly cudaMemcpy3DBatchOp: TypeObject;
-  /** `CUuuid`. */
+  /** CUDA UUID types */
   readonly CUuuid: TypeObject;
   /** `cudaUUID_t`: the same type as {@link RuntimeStructs.CUuuid}. */
   readonly cudaUUID_t: TypeObject;

@@ -87,6 +87,8 @@ export function preprocess(entry: string, options: PreprocessOptions): Preproces
     const stack: Conditional[] = [];
     const active = (): boolean => stack.length === 0 || stack[stack.length - 1]!.active;
     let run: Token[] = [];
+    // A doc comment right before a conditional directive documents the declaration that follows it.
+    let carriedDoc: string | undefined;
     const flush = (): void => {
       if (run.length > 0) output.push(...withoutPragmas(expander.expand(run)));
       run = [];
@@ -96,7 +98,10 @@ export function preprocess(entry: string, options: PreprocessOptions): Preproces
     while (i < tokens.length) {
       const t = tokens[i]!;
       if (!(t.bol && t.text === '#' && t.kind === 'punct')) {
-        if (active()) run.push(t);
+        if (active()) {
+          run.push(carriedDoc !== undefined && t.doc === undefined ? { ...t, doc: carriedDoc } : t);
+          carriedDoc = undefined;
+        }
         i++;
         continue;
       }
@@ -108,6 +113,8 @@ export function preprocess(entry: string, options: PreprocessOptions): Preproces
       const name = directive[0]?.text ?? '';
       const rest = directive.slice(1);
       const where = `${file}:${hash.line}`;
+
+      if (hash.doc !== undefined && ['if', 'ifdef', 'ifndef', 'elif', 'else', 'endif'].includes(name)) carriedDoc = hash.doc;
 
       switch (name) {
         case 'if':
