@@ -20,13 +20,19 @@ function explain(docs: Readonly<Record<number, string>>, code: number, api: stri
  * The {@link DriverError} for a CUresult `code` returned by `call`. `detail` (a JIT log, the
  * arguments …) is appended to the explanation.
  */
-export function driverError(code: number, call: string, detail?: string): DriverError {
+export function driverError(code: number, call: string, detail?: string, cause?: unknown): DriverError {
   return new DriverError({
     code,
     codeName: CUresultNames[code] ?? `CUresult(${code})`,
     explanation: explain(CUresultDocs, code, 'CUresult', detail),
     call,
+    cause,
   });
+}
+
+/** Throws {@link driverError}`(code, call, detail, cause)`; typed `never` so that it ends control flow. */
+export function fail(code: number, call: string, detail?: string, cause?: unknown): never {
+  throw driverError(code, call, detail, cause);
 }
 
 /** Throws the {@link DriverError} for `code` unless it is CUDA_SUCCESS (0). */

@@ -15,6 +15,7 @@ import { CudaError, InvalidArgumentError } from '../errors.js';
 import { EmulatedBackend, type EmulatedBackendOptions } from './emulated/backend.js';
 import { unavailableEngine } from './emulated/engine-placeholder.js';
 import type { Backend } from './types.js';
+import { createNativeBackend } from './native/index.js';
 
 /** The values `CUDAJS_DEVICE` accepts. */
 export type DeviceChoice = 'gpu' | 'emu' | 'auto';
@@ -33,15 +34,23 @@ export class NoGpuError extends CudaError {
 }
 
 /**
- * The GPU backend, or `null` when libcuda cannot be loaded or reports no device.
- *
- * TODO(native branch): the native backend (`src/backend/native.ts`, koffi over libcuda) is not on
- * main yet. When it lands, call its synchronous factory here — it must dlopen libcuda only when
- * called, never at import — and return `null` when the library is missing or cuDeviceGetCount
- * reports 0. Until then there is never a GPU.
+ * The GPU backend, or `null` with the reason when libcuda cannot be loaded, cuInit fails or no
+ * device is present. Loads libcuda only when called.
  */
 export function loadNativeBackend(): Backend | null {
-  return null;
+  return probeNativeBackend().backend;
+}
+
+/** {@link loadNativeBackend} with the reason a GPU is not usable. */
+export function probeNativeBackend(): { readonly backend: Backend | null; readonly reason: string } {
+  try {
+    const backend = createNativeBackend();
+    const count = backend.deviceCount();
+    return count > 0 ? { backend, reason: '' } : { backend: null, reason: `${backend.description} reports no device` };
+  } catch (e) {
+    if (e instanceof CudaError) return { backend: null, reason: e.message };
+    throw e;
+  }
 }
 
 /**
@@ -61,12 +70,13 @@ export function createEmulatedBackend(env: NodeJS.ProcessEnv = process.env, opti
 
 /** The backend factories {@link chooseBackend} uses (replaceable in tests). */
 export interface BackendFactories {
-  readonly native: () => Backend | null;
+  /** The GPU backend, or the reason there is none. */
+  readonly native: () => { readonly backend: Backend | null; readonly reason: string };
   readonly emulated: () => Backend;
 }
 
 const DEFAULT_FACTORIES: BackendFactories = {
-  native: loadNativeBackend,
+  native: probeNativeBackend,
   emulated: () => createEmulatedBackend(),
 };
 
@@ -85,10 +95,8 @@ export function deviceChoice(env: NodeJS.ProcessEnv = process.env): DeviceChoice
 export function chooseBackend(choice: DeviceChoice, factories: BackendFactories = DEFAULT_FACTORIES): Backend {
   if (choice === 'emu') return factories.emulated();
   const native = factories.native();
-  if (native) return native;
-  if (choice === 'gpu') {
-    throw new NoGpuError('libcuda could not be loaded or reports no device (the native backend is not part of this build yet)');
-  }
+  if (native.backend) return native.backend;
+  if (choice === 'gpu') throw new NoGpuError(native.reason);
   return factories.emulated();
 }
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseBackend, createEmulatedBackend, deviceChoice, loadNativeBackend, NoGpuError, selectBackend } from '../../src/backend/select.js';
+import { chooseBackend, createEmulatedBackend, deviceChoice, loadNativeBackend, NoGpuError, probeNativeBackend, selectBackend } from '../../src/backend/select.js';
 import type { Backend } from '../../src/backend/types.js';
 import { CudaError, InvalidArgumentError } from '../../src/errors.js';
 
@@ -19,7 +19,7 @@ describe('backend selection (CUDAJS_DEVICE)', () => {
     let asked = 0;
     const native = (gpu: Backend | null) => () => {
       asked++;
-      return gpu;
+      return { backend: gpu, reason: gpu ? '' : 'no libcuda here' };
     };
     const emulated = () => createEmulatedBackend({});
     assert.equal(chooseBackend('auto', { native: native(fakeGpu), emulated }), fakeGpu);
@@ -31,18 +31,21 @@ describe('backend selection (CUDAJS_DEVICE)', () => {
 
   test('gpu without a usable GPU throws a typed error saying why and what to do', () => {
     try {
-      chooseBackend('gpu', { native: () => null, emulated: () => assert.fail('must not fall back') });
+      chooseBackend('gpu', { native: () => ({ backend: null, reason: 'libcuda.so.1 not found' }), emulated: () => assert.fail('must not fall back') });
       assert.fail('no error');
     } catch (e) {
       assert.ok(e instanceof NoGpuError && e instanceof CudaError);
       assert.equal(e.codeName, 'CUDA_ERROR_NO_DEVICE');
       assert.equal(e.call, 'selectBackend');
-      assert.match(e.explanation, /CUDAJS_DEVICE=gpu, but no GPU is usable.*emulated device/);
+      assert.match(e.explanation, /CUDAJS_DEVICE=gpu, but no GPU is usable: libcuda.so.1 not found.*emulated device/);
     }
   });
 
-  test('the native factory is a stub until the native branch lands', () => {
+  test('without libcuda the native factory says why there is no GPU', () => {
+    const probe = probeNativeBackend();
+    if (probe.backend) return assert.equal(probe.backend.kind, 'gpu');
     assert.equal(loadNativeBackend(), null);
+    assert.match(probe.reason, /libcuda|no device|cuInit/);
   });
 
   test('CUDAJS_EMU_DEVICES sets the number of emulated devices', () => {

@@ -12,7 +12,10 @@
  *   tensor maps (TMA), compression, multicast, direct host access to device memory.
  * @module
  */
-import { CU_DEVICE_ATTRIBUTE_FIRST, CU_DEVICE_ATTRIBUTE_MAX } from './cuda-codes.js';
+import { CUdevice_attribute } from '../../raw/driver-types.js';
+
+const CU_DEVICE_ATTRIBUTE_FIRST = 1;
+const CU_DEVICE_ATTRIBUTE_MAX = CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX;
 
 /** Architecture limits of the emulated device (sm_90, H100 SXM), used by launch checks and occupancy. */
 export const SM90 = {

@@ -22,7 +22,8 @@ import type {
 } from '../types.js';
 import { EMULATED_DEVICE_NAME, EMULATED_DRIVER_VERSION, deviceAttributeValue, emulatedDeviceUuid } from './attributes.js';
 import { ContextManager, ContextState } from './contexts.js';
-import { CUresult, fail } from './cuda-codes.js';
+import { CUresult } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
 import { checkCooperative, checkLaunch, clusterOf, execute } from './launch.js';
 import { MemoryService } from './memory.js';
 import { FunctionRecord, ModuleService } from './modules.js';

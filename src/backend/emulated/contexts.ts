@@ -21,7 +21,8 @@
 import { KernelFaultError, type DriverError } from '../../errors.js';
 import type { DeviceMemory } from '../../emu/mem/device-memory.js';
 import type { LaunchOptions } from '../../emu/engine.js';
-import { CUctx_flags, CUresult, driverFailure, fail } from './cuda-codes.js';
+import { CUctx_flags, CUresult } from '../../raw/driver-types.js';
+import { driverError, fail } from '../driver-error.js';
 import { HANDLE_TAG, HandleTable } from './handles.js';
 import type { PrintfBuffer } from './printf.js';
 import type { EventRecord, StreamRecord } from './streams.js';
@@ -86,7 +87,7 @@ export class ContextState {
         explanation: `${at < 0 ? fault.explanation : fault.explanation.slice(0, at)}; ${unusable}`,
       });
     }
-    throw driverFailure(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `an earlier kernel failure: ${fault.explanation}; ${unusable}`, fault);
+    throw driverError(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `an earlier kernel failure: ${fault.explanation}; ${unusable}`, fault);
   }
 }
 

@@ -7,7 +7,8 @@
  * @module
  */
 import type { CompiledModule, EmuEngine } from '../../emu/engine.js';
-import { CUresult, fail } from './cuda-codes.js';
+import { CUresult } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
 
 /** An engine that cannot compile: every module load fails with CUDA_ERROR_JIT_COMPILER_NOT_FOUND. */
 export const unavailableEngine: EmuEngine = {

@@ -9,7 +9,8 @@
  * - Anything else → CUDA_ERROR_INVALID_IMAGE.
  * @module
  */
-import { CUresult, fail } from './cuda-codes.js';
+import { CUresult } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
 import { FATBIN_KIND_ELF, FATBIN_KIND_PTX, FatbinError, entryPayload, isFatbin, parseFatbin, ptxText, type FatbinEntry } from './fatbin.js';
 
 /** PTX extracted from a module image, and where it came from. */

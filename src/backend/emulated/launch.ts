@@ -24,7 +24,8 @@
 import { CudaError, DriverError } from '../../errors.js';
 import type { LaunchDims, ParamBlock } from '../types.js';
 import { SM90 } from './attributes.js';
-import { CUresult, driverFailure, fail } from './cuda-codes.js';
+import { CUresult } from '../../raw/driver-types.js';
+import { driverError, fail } from '../driver-error.js';
 import type { FunctionRecord } from './modules.js';
 import { occupancy } from './occupancy.js';
 import type { StreamRecord } from './streams.js';
@@ -126,7 +127,7 @@ export function execute(f: FunctionRecord, stream: StreamRecord, dims: LaunchDim
     if (e instanceof DriverError && !e.sticky) throw e;
     context.sticky = e instanceof DriverError
       ? e
-      : driverFailure(CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `kernel ${f.name} failed in the PTX engine: ${e instanceof CudaError ? e.explanation : (e as Error)?.message ?? String(e)}`, e);
+      : driverError(CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `kernel ${f.name} failed in the PTX engine: ${e instanceof CudaError ? e.explanation : (e as Error)?.message ?? String(e)}`, e);
   }
   stream.completed();
 }

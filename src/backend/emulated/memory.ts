@@ -18,7 +18,11 @@
 import type { DevicePointer, HostPointer, ManagedAllocation, PinnedAllocation } from '../types.js';
 import { DeviceMemory } from '../../emu/mem/device-memory.js';
 import { HOST_ADDRESS_BASE, deviceCapacity, deviceOfAddress } from '../../emu/mem/layout.js';
-import { CU_MEMHOSTALLOC_MASK, CU_MEMHOSTREGISTER_MASK, CUresult, fail } from './cuda-codes.js';
+import { CU_MEMHOSTALLOC_DEVICEMAP, CU_MEMHOSTALLOC_PORTABLE, CU_MEMHOSTALLOC_WRITECOMBINED, CU_MEMHOSTREGISTER_DEVICEMAP, CU_MEMHOSTREGISTER_IOMEMORY, CU_MEMHOSTREGISTER_PORTABLE, CU_MEMHOSTREGISTER_READ_ONLY, CUresult } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
+
+const CU_MEMHOSTALLOC_MASK = CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_WRITECOMBINED;
+const CU_MEMHOSTREGISTER_MASK = CU_MEMHOSTREGISTER_PORTABLE | CU_MEMHOSTREGISTER_DEVICEMAP | CU_MEMHOSTREGISTER_IOMEMORY | CU_MEMHOSTREGISTER_READ_ONLY;
 import type { ContextState } from './contexts.js';
 
 /** Pinned or registered host memory. */

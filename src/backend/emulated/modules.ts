@@ -13,7 +13,8 @@ import type { EmuEngine, CompiledModule, KernelInfo, LaunchOptions, ModuleInstan
 import { CudaError, DriverError, PtxSyntaxError } from '../../errors.js';
 import type { DevicePointer, FunctionHandle, JitOptions, LoadedModule, ModuleHandle, ParamSlot } from '../types.js';
 import { SM90 } from './attributes.js';
-import { CUfunction_attribute as FA, CUresult, fail } from './cuda-codes.js';
+import { CUfunction_attribute as FA, CUresult } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
 import type { ContextManager, ContextState } from './contexts.js';
 import { HANDLE_TAG, HandleTable } from './handles.js';
 import { ptxFromImage } from './image.js';

@@ -15,7 +15,8 @@
  * deferred schedule could be substituted without changing the backend's interface.
  * @module
  */
-import { CUevent_flags, CUresult, CU_STREAM_LEGACY, CU_STREAM_NON_BLOCKING, CU_STREAM_PER_THREAD, fail } from './cuda-codes.js';
+import { CUevent_flags, CUresult, CUstream_flags, CU_STREAM_LEGACY, CU_STREAM_PER_THREAD } from '../../raw/driver-types.js';
+import { fail } from '../driver-error.js';
 import { SM90 } from './attributes.js';
 import type { ContextManager, ContextState } from './contexts.js';
 import { HANDLE_TAG, HandleTable } from './handles.js';
@@ -91,7 +92,7 @@ export class StreamService {
   /** cuStreamCreateWithPriority in the current context; the priority is clamped like the driver does. */
   create(flags: number, priority: number, call: string): bigint {
     const context = this.contexts.current(call);
-    if (flags !== 0 && flags !== CU_STREAM_NON_BLOCKING) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `invalid stream flags ${flags}: 0 or CU_STREAM_NON_BLOCKING`);
+    if (flags !== 0 && flags !== CUstream_flags.CU_STREAM_NON_BLOCKING) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `invalid stream flags ${flags}: 0 or CUstream_flags.CU_STREAM_NON_BLOCKING`);
     if (!Number.isInteger(priority)) fail(CUresult.CUDA_ERROR_INVALID_VALUE, call, `stream priority ${priority} is not an integer`);
     const clamped = Math.min(SM90.leastStreamPriority, Math.max(SM90.greatestStreamPriority, priority));
     const record = this.#streams.issue((handle) => new StreamRecord(handle, context, flags, clamped));

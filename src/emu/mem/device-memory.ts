@@ -21,7 +21,8 @@
  * id and `a + n` does not pass that allocation's end.
  * @module
  */
-import { fail, CUresult } from '../../backend/emulated/cuda-codes.js';
+import { CUresult } from '../../raw/driver-types.js';
+import { fail } from '../../backend/driver-error.js';
 import { RangeAllocator, type RangeStats } from './allocator.js';
 import { GRANULE, deviceBase, deviceCapacity } from './layout.js';
 import { createResizable, type ResizableArrayBuffer } from './resizable.js';
