@@ -33,7 +33,12 @@ export function printTable(title: string, rows: readonly Row[]): void {
   }
 }
 
-/** The path of libcuda.so.1 for linking a C++ baseline (the toolkit may have no unversioned libcuda.so). */
+/** nvcc arguments that link a C++ baseline against libcuda.so.1 (the toolkit may have no unversioned libcuda.so). */
+export function libcudaLinkArgs(): string[] {
+  return ['-Xlinker', findLibcuda()];
+}
+
+/** The path of libcuda.so.1. */
 export function findLibcuda(): string {
   const listing = execFileSync('ldconfig', ['-p'], { encoding: 'utf8' });
   const found = /libcuda\.so\.1 .*=> (\S+)/.exec(listing)?.[1];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, Device, type Kernel, type Stream } from '../../src/index.js';
-import { findLibcuda, median, printTable, type Row } from '../support.js';
+import { libcudaLinkArgs, median, printTable, type Row } from '../support.js';
 
 const here = (file: string): string => fileURLToPath(new URL(`../../../bench/launch/${file}`, import.meta.url));
 const launches = Number(process.argv[2] ?? 20000);
@@ -28,7 +28,7 @@ interface Numbers {
 function baseline(): Numbers {
   const dir = mkdtempSync(join(tmpdir(), 'cudajs-bench-'));
   const exe = join(dir, 'baseline');
-  execFileSync('nvcc', ['-O3', '-o', exe, here('baseline.cu'), findLibcuda()], { stdio: 'inherit' });
+  execFileSync('nvcc', ['-O3', '-o', exe, here('baseline.cu'), ...libcudaLinkArgs()], { stdio: 'inherit' });
   return JSON.parse(execFileSync(exe, [here('kernels.ptx'), String(launches)], { encoding: 'utf8' })) as Numbers;
 }
 

@@ -64,17 +64,17 @@ export class Event extends ContextBound {
   record(stream?: Stream): void {
     const call = 'Event.record';
     stream?.assertLive(call);
-    this.context.enter(call, () => backend().eventRecord(this.handle, stream?.handle ?? DEFAULT_STREAM));
+    this.enterContext(call, () => backend().eventRecord(this.handle, stream?.handle ?? DEFAULT_STREAM));
   }
 
   /** True when the work before the event has completed (cuEventQuery). */
   query(): boolean {
-    return this.context.enter('Event.query', () => backend().eventQuery(this.handle));
+    return this.enterContext('Event.query', () => backend().eventQuery(this.handle));
   }
 
   /** Blocks until the event completes (cuEventSynchronize). */
   synchronize(): void {
-    this.context.enter('Event.synchronize', () => backend().eventSynchronize(this.handle));
+    this.enterContext('Event.synchronize', () => backend().eventSynchronize(this.handle));
   }
 
   /** Resolves when the event completes, without blocking the event loop. */
@@ -87,7 +87,7 @@ export class Event extends ContextBound {
   elapsedSince(start: Event): number {
     const call = 'Event.elapsedSince';
     start.assertLive(call);
-    return this.context.enter(call, () => backend().eventElapsedTime(start.handle, this.handle));
+    return this.enterContext(call, () => backend().eventElapsedTime(start.handle, this.handle));
   }
 
   protected override describe(): string {

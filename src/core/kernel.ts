@@ -133,7 +133,7 @@ export class Kernel {
 
   #slotsFromDriver(fn: FunctionHandle): ParamSpec[] {
     const specs: ParamSpec[] = [];
-    this.module.context.enter('Module.getKernel', () => {
+    this.module.enterContext('Module.getKernel', () => {
       for (let i = 0; ; i++) {
         const slot = this.#backend.functionParamInfo(fn, i);
         if (slot === null) break;
@@ -213,7 +213,7 @@ export class Kernel {
     const call = 'Kernel.attribute';
     const code = typeof attribute === 'number' ? attribute : ATTRIBUTE_CODES.get(attribute);
     if (code === undefined) throw new InvalidArgumentError(call, `unknown kernel attribute '${String(attribute)}'`);
-    return this.module.context.enter(call, () => this.#backend.functionAttribute(this.#fn, code));
+    return this.module.enterContext(call, () => this.#backend.functionAttribute(this.#fn, code));
   }
 
   /** Every attribute, by camel-case name. */
@@ -235,7 +235,7 @@ export class Kernel {
     const code = typeof attribute === 'number' ? attribute : ATTRIBUTE_CODES.get(attribute);
     if (code === undefined) throw new InvalidArgumentError(call, `unknown kernel attribute '${String(attribute)}'`);
     if (!Number.isInteger(value)) throw new InvalidArgumentError(call, `value must be an integer, got ${String(value)}`);
-    this.module.context.enter(call, () => this.#backend.functionSetAttribute(this.#fn, code, value));
+    this.module.enterContext(call, () => this.#backend.functionSetAttribute(this.#fn, code, value));
     this.#refreshLimits();
   }
 
@@ -244,7 +244,7 @@ export class Kernel {
     const call = 'Kernel.maxActiveBlocksPerMultiprocessor';
     if (!Number.isInteger(blockSize) || blockSize < 1) throw new InvalidArgumentError(call, `blockSize must be a positive integer, got ${String(blockSize)}`);
     if (!Number.isInteger(dynamicSharedBytes) || dynamicSharedBytes < 0) throw new InvalidArgumentError(call, `dynamicSharedBytes must be a non-negative integer, got ${String(dynamicSharedBytes)}`);
-    return this.module.context.enter(call, () => this.#backend.occupancyMaxActiveBlocks(this.#fn, blockSize, dynamicSharedBytes));
+    return this.module.enterContext(call, () => this.#backend.occupancyMaxActiveBlocks(this.#fn, blockSize, dynamicSharedBytes));
   }
 
   /**
@@ -257,7 +257,7 @@ export class Kernel {
     const limit = options.blockSizeLimit ?? 0;
     if (!Number.isInteger(shared) || shared < 0) throw new InvalidArgumentError(call, `dynamicSharedBytes must be a non-negative integer, got ${String(shared)}`);
     if (!Number.isInteger(limit) || limit < 0) throw new InvalidArgumentError(call, `blockSizeLimit must be a non-negative integer, got ${String(limit)}`);
-    return this.module.context.enter(call, () => this.#backend.occupancyMaxPotentialBlockSize(this.#fn, shared, limit));
+    return this.module.enterContext(call, () => this.#backend.occupancyMaxPotentialBlockSize(this.#fn, shared, limit));
   }
 
   /** `Kernel(saxpy)`. */

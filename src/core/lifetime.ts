@@ -109,4 +109,13 @@ export abstract class ContextBound extends Resource {
     const dead = this.context.state.deadReason;
     return dead === null ? null : `its context is gone: ${dead}`;
   }
+
+  /**
+   * @internal Runs a backend operation on this resource in its context, after checking that the
+   * resource is usable (see {@link Resource.assertLive}); `call` names the operation in errors.
+   */
+  enterContext<T>(call: string, fn: () => T): T {
+    this.assertLive(call);
+    return this.context.enter(call, fn);
+  }
 }

@@ -121,7 +121,7 @@ export class Module extends ContextBound {
   /** The entry names of every kernel in the module. */
   get kernelNames(): string[] {
     const call = 'Module.kernelNames';
-    return this.context.enter(call, () => backend().moduleFunctionNames(this.#cell.handle));
+    return this.enterContext(call, () => backend().moduleFunctionNames(this.#cell.handle));
   }
 
   /**
@@ -156,7 +156,7 @@ export class Module extends ContextBound {
   }
 
   #function(entry: string, call: string) {
-    return this.context.enter(call, () => backend().moduleFunction(this.#cell.handle, entry));
+    return this.enterContext(call, () => backend().moduleFunction(this.#cell.handle, entry));
   }
 
   #signature(entry: string): ParamSpec[] | null {
@@ -171,7 +171,7 @@ export class Module extends ContextBound {
    */
   global(name: string): DeviceBuffer {
     const call = 'Module.global';
-    const { pointer, bytes } = this.context.enter(call, () => backend().moduleGlobal(this.#cell.handle, name));
+    const { pointer, bytes } = this.enterContext(call, () => backend().moduleGlobal(this.#cell.handle, name));
     return DeviceBuffer.viewOf(this.context, pointer, bytes, this.#globalsToken, `global '${name}' of a module that was unloaded or reloaded`);
   }
 
@@ -184,7 +184,7 @@ export class Module extends ContextBound {
     const call = 'Module.reload';
     this.assertLive(call);
     const image = toImage(source, call);
-    const loaded = this.context.enter(call, () => backend().moduleLoad(image.bytes, options));
+    const loaded = this.enterContext(call, () => backend().moduleLoad(image.bytes, options));
     const old = this.#cell.handle;
     this.#cell.handle = loaded.module;
     this.#image = image;
@@ -192,7 +192,7 @@ export class Module extends ContextBound {
     this.#signatures = null;
     this.#globalsToken.disposed = true;
     this.#globalsToken = { disposed: false };
-    this.context.enter(call, () => backend().moduleUnload(old));
+    this.enterContext(call, () => backend().moduleUnload(old));
     const names = new Set(this.kernelNames);
     for (const kernel of this.#kernels.values()) {
       if (names.has(kernel.name)) kernel.bind(this.#function(kernel.name, call), this.#signature(kernel.name));

@@ -82,13 +82,13 @@ export class Stream extends ContextBound {
 
   /** Blocks until all work queued on the stream has completed (cuStreamSynchronize). */
   synchronize(): void {
-    this.context.enter('Stream.synchronize', () => backend().streamSynchronize(this.handle));
+    this.enterContext('Stream.synchronize', () => backend().streamSynchronize(this.handle));
     this.#inFlight = [];
   }
 
   /** True when all work queued on the stream has completed (cuStreamQuery). */
   query(): boolean {
-    const idle = this.context.enter('Stream.query', () => backend().streamQuery(this.handle));
+    const idle = this.enterContext('Stream.query', () => backend().streamQuery(this.handle));
     if (idle) this.#inFlight = [];
     return idle;
   }
@@ -106,7 +106,7 @@ export class Stream extends ContextBound {
   waitEvent(event: Event): void {
     const call = 'Stream.waitEvent';
     event.assertLive(call);
-    this.context.enter(call, () => backend().streamWaitEvent(this.handle, event.handle));
+    this.enterContext(call, () => backend().streamWaitEvent(this.handle, event.handle));
   }
 
   /** Records `event` on this stream (cuEventRecord) and returns it. */

@@ -5,24 +5,24 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, Context, Device, DriverError, type DeviceBuffer, type KernelArgument, type Module, type ParamType } from '../../src/index.js';
-import {
-  ALL_CASES, bufferSpecs, compareOutput, encodeStruct, initialContents, inputsOf, kernelFilePath, newArray, outputSpecs,
-  type ArgSpec, type ElemArray, type KernelCase,
-} from '../kernels/corpus.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Context, Device } from '../../src/index.js';
+import { ALL_CASES, compareOutput, inputsOf, newArray, outputSpecs, type KernelCase } from '../kernels/corpus.js';
+import { asBytes, launchCase, type Launched } from '../support/corpus-runner.js';
 import { backendKind } from '../support/tiers.js';
 
-function paramType(arg: ArgSpec): ParamType {
-  switch (arg.kind) {
-    case 'in': case 'out': case 'inout': case 'rawPointer': return 'ptr';
-    // f16/bf16 scalars are given as bit patterns.
-    case 'scalar': return arg.type === 'f16' || arg.type === 'bf16' ? 'u16' : arg.type;
-    case 'struct': return bytes(arg.size, arg.align);
-  }
-}
+const runCaseScript = fileURLToPath(new URL('../support/run-case.js', import.meta.url));
 
-function asBytes(data: ElemArray): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+/** Runs a case in a child process (a fault ends CUDA for its process); returns the error's code name, or null. */
+function codeNameInChild(name: string): string | null {
+  const child = spawnSync(process.execPath, [runCaseScript, name], { encoding: 'utf8', env: process.env });
+  const last = child.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return (JSON.parse(last) as { codeName: string | null }).codeName;
+  } catch {
+    throw new Error(`run-case ${name} exited with ${child.status}: ${child.stderr || child.stdout}`);
+  }
 }
 
 /** Captures what the emulated device prints (it flushes kernel printf to stdout at synchronize). */
@@ -37,46 +37,6 @@ function capturingStdout<T>(fn: () => T): { readonly result: T; readonly lines: 
     return { result: fn(), lines: text.split('\n').filter((l) => l !== '') };
   } finally {
     process.stdout.write = write;
-  }
-}
-
-/** A launched case: its module and buffers, disposed together. */
-interface Launched extends Disposable {
-  readonly module: Module;
-  readonly buffers: ReadonlyMap<string, DeviceBuffer>;
-}
-
-/** Loads, fills, launches and synchronizes one case in `ctx`. */
-function launch(ctx: Context, c: KernelCase): Launched {
-  const module = ctx.loadModuleFile(kernelFilePath(c.ptxFile));
-  const buffers = new Map<string, DeviceBuffer>();
-  const launched: Launched = {
-    module,
-    buffers,
-    [Symbol.dispose]() {
-      for (const b of buffers.values()) b.dispose();
-      module.dispose();
-    },
-  };
-  try {
-    for (const spec of bufferSpecs(c)) buffers.set(spec.name, ctx.upload(asBytes(initialContents(spec))));
-    for (const g of c.globals ?? []) module.global(g.symbol).copyFrom(asBytes(g.data));
-    const addressOf = (name: string): bigint => buffers.get(name)!.pointer;
-    const args = c.args.map((a): KernelArgument => {
-      switch (a.kind) {
-        case 'in': case 'out': case 'inout': return buffers.get(a.name)!;
-        case 'rawPointer': return a.address;
-        case 'scalar': return a.value;
-        case 'struct': return encodeStruct(a, addressOf);
-      }
-    });
-    const kernel = module.getKernel(c.entry, { params: c.args.map(paramType) });
-    kernel.launch({ grid: c.grid, block: c.block, sharedMemBytes: c.sharedMemBytes }, ...args);
-    ctx.synchronize();
-    return launched;
-  } catch (e) {
-    launched[Symbol.dispose]();
-    throw e;
   }
 }
 
@@ -100,17 +60,10 @@ describe(`kernel corpus on the ${backendKind() === 'gpu' ? 'GPU' : 'emulated dev
     const memcheckOnly = c.expectError?.when === 'memcheck' && backendKind() === 'gpu';
     test(c.name, { skip: memcheckOnly ? 'needs byte-exact bounds checks (the emulated device or compute-sanitizer); a bare GPU runs it to completion' : false }, () => {
       if (c.expectError) {
-        const ctx = Device.get(0).createContext();
-        Context.pop();
-        try {
-          assert.throws(() => launch(ctx, c), (e: unknown) => e instanceof DriverError && e.codeName === c.expectError!.codeName,
-            `${c.name} must fail with ${c.expectError.codeName}`);
-        } finally {
-          ctx.dispose();
-        }
+        assert.equal(codeNameInChild(c.name), c.expectError.codeName);
         return;
       }
-      const { result, lines } = capturingStdout(() => launch(primary, c));
+      const { result, lines } = capturingStdout(() => launchCase(primary, c));
       using launched = result;
       checkOutputs(c, launched);
       if (c.printfExpected && backendKind() === 'emu') assert.deepEqual(lines, c.printfExpected);

@@ -4,7 +4,7 @@ import { Context, Device, DriverError, KernelFaultError } from '../../src/index.
 import { backendKind } from '../support/tiers.js';
 import { corePtx } from '../support/kernels.js';
 
-test('an illegal address is a sticky CUDA_ERROR_ILLEGAL_ADDRESS confined to its context', () => {
+test('an illegal address is a sticky CUDA_ERROR_ILLEGAL_ADDRESS that ends CUDA on the device for the process', () => {
   const device = Device.get(0);
   const victim = device.createContext();
   Context.pop();
@@ -27,11 +27,12 @@ test('an illegal address is a sticky CUDA_ERROR_ILLEGAL_ADDRESS confined to its 
     assert.deepEqual(error.site.thread, [0, 0, 0]);
     assert.match(error.message, /0x[0-9a-f]+/, 'names the address');
   }
-  assert.throws(() => victim.synchronize(), (e: unknown) => e instanceof DriverError && e.code === 700, 'the context stays broken');
+  const sameCode = (e: unknown): boolean => e instanceof DriverError && e.code === 700;
+  assert.throws(() => victim.synchronize(), sameCode, 'the context stays broken');
+  // Measured on the H100 (driver 580): the error is not confined to the faulting context.
+  assert.throws(() => device.primaryContext(), sameCode, 'retaining the primary context fails too');
+  assert.throws(() => device.createContext(), sameCode, 'creating a context fails too');
+  buffer.dispose();
+  module.dispose();
   victim.dispose();
-
-  using healthy = device.primaryContext();
-  using buf = healthy.upload(new Uint32Array([1, 2, 3]));
-  buf.fill(9, 'u32');
-  assert.deepEqual([...buf.toArray(Uint32Array)], [9, 9, 9]);
 });

@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { Context, Device, DisposedError, InvalidArgumentError, type Module } from '../../src/index.js';
 import { corePtx, randomBytes, randomFloats } from '../support/kernels.js';
 
@@ -16,15 +15,17 @@ after(() => {
 });
 
 test('upload, copy between buffers and download preserve every byte', () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 70000 }), fc.integer(), (n, seed) => {
-    const data = randomBytes(n, seed);
+  // Device tests run where dev dependencies are absent (the GPU machine): sizes are enumerated,
+  // odd ones and ones around allocation granules included, instead of drawn by fast-check.
+  for (const n of [1, 3, 255, 256, 257, 4095, 4096, 65537, 1 << 20]) {
+    const data = randomBytes(n, n);
     using a = ctx.upload(data);
     using b = ctx.allocate(n);
     b.copyFrom(a);
     const back = new Uint8Array(n);
     b.copyTo(back);
-    return Buffer.compare(back, data) === 0;
-  }), { numRuns: 25 });
+    assert.equal(Buffer.compare(back, data), 0, `${n} bytes`);
+  }
 });
 
 test('subarray views share memory and die with their buffer', () => {

@@ -274,7 +274,7 @@ describe('emulated modules: launches', () => {
 });
 
 describe('emulated modules: faults and printf', () => {
-  test('a kernel fault is sticky: the launch returns, every later call in the context fails until it is destroyed', () => {
+  test('a kernel fault is sticky for its device: the launch returns, every later call on the device fails', () => {
     const { backend, saxpyFn, params } = loaded(2);
     const ctx = backend.contextGetCurrent()!;
     const y = backend.memAlloc(16);
@@ -286,20 +286,21 @@ describe('emulated modules: faults and printf', () => {
     assert.ok(first instanceof KernelFaultError, 'the synchronize reports the fault itself, with its site');
     assert.equal(first.site.kernel, 'saxpy');
     assert.ok(first.cause instanceof KernelFaultError);
-    assert.match(first.explanation, /; the context stays unusable until it is destroyed or reset — in kernel saxpy, block \(0,0,0\)/);
+    assert.match(first.explanation, /; the device stays unusable in this process .* — in kernel saxpy, block \(0,0,0\)/);
     assert.match(first.explanation, /4-byte access at 0x[0-9a-f]+: 0 bytes past the end of a 16-byte cuMemAlloc block at 0x[0-9a-f]+;/);
     for (const call of [() => backend.memAlloc(4), () => backend.streamSynchronize(s), () => backend.memFree(y), () => backend.launch(saxpyFn, dims(1, 1), params(saxpyFn), S0), () => backend.moduleFunctionNames(backend.moduleLoad(kernelsPtx(), {}).module)]) {
       expectCode(call, ILLEGAL_ADDRESS);
     }
-    backend.contextCreate(1, 0);
-    backend.memAlloc(4);
-    backend.contextPop();
+    // As on the H100: creating or retaining another context on the faulted device fails too.
+    expectCode(() => backend.contextCreate(0, 0), ILLEGAL_ADDRESS);
+    expectCode(() => backend.primaryContextRetain(0), ILLEGAL_ADDRESS);
     backend.contextDestroy(ctx);
-    backend.contextCreate(0, 0);
+    // Another device is unaffected.
+    backend.contextCreate(1, 0);
     backend.memAlloc(4);
   });
 
-  test('a primary context reset clears a sticky fault', () => {
+  test('a primary context reset does not clear a sticky fault', () => {
     const { backend, engine } = setup();
     engine.behaviours.set('hello', (run) => run.fault(8, 4));
     const p = backend.primaryContextRetain(0);
@@ -309,7 +310,7 @@ describe('emulated modules: faults and printf', () => {
     const e = expectCode(() => backend.memAlloc(4), ILLEGAL_ADDRESS);
     assert.match(e.explanation, /null pointer plus 8/);
     backend.primaryContextReset(0);
-    backend.memAlloc(4);
+    expectCode(() => backend.memAlloc(4), ILLEGAL_ADDRESS);
   });
 
   test('engine errors that are not faults: non-sticky driver errors pass through, crashes become sticky launch failures', () => {

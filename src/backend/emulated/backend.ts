@@ -67,9 +67,9 @@ export class EmulatedBackend implements Backend {
     const sink = options.stdout ?? ((text: string): void => void process.stdout.write(text));
     this.#memory = new MemoryService(deviceCount, options.memoryBytes);
     this.#contexts = new ContextManager(deviceCount, {
-      create: (device, flags) => {
+      create: (device, flags, fault) => {
         const printf = new PrintfBuffer(sink, options.printfBufferBytes);
-        return new ContextState(device, flags, this.#memory.device(device), printf, { ...options.launch, printf: printf.push },
+        return new ContextState(device, flags, this.#memory.device(device), fault, printf, { ...options.launch, printf: printf.push },
           (context) => this.#streams.defaultStreamOf(context));
       },
       destroy: (state) => this.#teardown(state),

@@ -15,7 +15,10 @@
  *   explicitly fails with CUDA_ERROR_INVALID_CONTEXT.
  * - Every incarnation has a process-unique id (cuCtxGetId), so a re-created primary context
  *   is distinguishable from the one before.
- * - A kernel fault makes its context sticky: every later call in it throws the fault's code.
+ * - A kernel fault is sticky for the whole device, as on the H100 (driver 580): every later call
+ *   in any context of that device — even creating or retaining a context — throws the fault's
+ *   code, until the process (realm) ends. Measured: after an illegal address in a created context,
+ *   cuDevicePrimaryCtxRetain and cuCtxCreate fail with CUDA_ERROR_ILLEGAL_ADDRESS.
  * @module
  */
 import { KernelFaultError, type DriverError } from '../../errors.js';
@@ -30,14 +33,32 @@ import type { ModuleRecord } from './modules.js';
 
 let nextContextId = 1n;
 
+/** A device's sticky fault, shared by every context on it. */
+export interface DeviceFault {
+  /** The first kernel fault on the device, or `null`. */
+  error: DriverError | null;
+}
+
+const UNUSABLE = 'the device stays unusable in this process (as on a GPU, a sticky error ends CUDA for the process)';
+
+/** Throws `fault`'s error re-attributed to `call`; a KernelFaultError keeps its site (and is the `cause`). */
+function throwFault(fault: DriverError, call: string): never {
+  if (fault instanceof KernelFaultError) {
+    const at = fault.explanation.lastIndexOf(' — in kernel ');
+    throw new KernelFaultError({
+      code: fault.code, codeName: fault.codeName, call, site: fault.site, cause: fault,
+      explanation: `${at < 0 ? fault.explanation : fault.explanation.slice(0, at)}; ${UNUSABLE}`,
+    });
+  }
+  throw driverError(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `an earlier kernel failure: ${fault.explanation}; ${UNUSABLE}`, fault);
+}
+
 /** One incarnation of a context: everything that dies with it. */
 export class ContextState {
   /** Process-unique id of this incarnation (cuCtxGetId). */
   readonly id = nextContextId++;
   /** False once destroyed or reset. */
   alive = true;
-  /** Set by a kernel fault: every later call in this context throws it. */
-  sticky: DriverError | null = null;
   /** Device addresses of cuMemAlloc / cuMemAllocManaged allocations made in this context. */
   readonly allocations = new Set<number>();
   readonly modules = new Set<ModuleRecord>();
@@ -57,6 +78,8 @@ export class ContextState {
     public flags: number,
     /** The device's global memory. */
     readonly memory: DeviceMemory,
+    /** The device's sticky fault, shared with every context on the device. */
+    readonly fault: DeviceFault,
     /** Pending printf output of kernels run in this context. */
     readonly printf: PrintfBuffer,
     /** Options handed to the engine with every launch in this context. */
@@ -70,31 +93,33 @@ export class ContextState {
   /** The legacy default stream (handle 0, CU_STREAM_LEGACY, CU_STREAM_PER_THREAD). */
   readonly defaultStream: StreamRecord;
 
+  /** The device's sticky fault, if a kernel faulted on it. */
+  get sticky(): DriverError | null {
+    return this.fault.error;
+  }
+
+  /** Records a kernel fault: the first one sticks, for every context of the device. */
+  set sticky(error: DriverError | null) {
+    this.fault.error ??= error;
+  }
+
   /**
-   * Throws the sticky fault, if this context has one, re-attributed to `call` (printf output is
-   * flushed first). A kernel fault is re-thrown as a KernelFaultError with the same code and site
-   * (and the original as `cause`), so the synchronize that reports it says where it happened.
+   * Throws the device's sticky fault, if any, re-attributed to `call` (printf output is flushed
+   * first). A kernel fault is re-thrown as a KernelFaultError with the same code and site (and the
+   * original as `cause`), so the synchronize that reports it says where it happened.
    */
   checkSticky(call: string): void {
-    const fault = this.sticky;
+    const fault = this.fault.error;
     if (!fault) return;
     this.printf.flush();
-    const unusable = 'the context stays unusable until it is destroyed or reset';
-    if (fault instanceof KernelFaultError) {
-      const at = fault.explanation.lastIndexOf(' — in kernel ');
-      throw new KernelFaultError({
-        code: fault.code, codeName: fault.codeName, call, site: fault.site, cause: fault,
-        explanation: `${at < 0 ? fault.explanation : fault.explanation.slice(0, at)}; ${unusable}`,
-      });
-    }
-    throw driverError(fault.code ?? CUresult.CUDA_ERROR_LAUNCH_FAILED, call, `an earlier kernel failure: ${fault.explanation}; ${unusable}`, fault);
+    throwFault(fault, call);
   }
 }
 
 /** What the context manager needs from the backend: making and tearing down incarnations. */
 export interface ContextHooks {
-  /** A new incarnation on `device` with `flags`. */
-  create(device: number, flags: number): ContextState;
+  /** A new incarnation on `device` with `flags`, sharing the device's `fault`. */
+  create(device: number, flags: number, fault: DeviceFault): ContextState;
   /** Destroys everything in `state` (modules, memory, streams, events, peers) and flushes printf. */
   destroy(state: ContextState): void;
 }
@@ -128,10 +153,12 @@ export class ContextManager {
   readonly #primaries: Slot[] = [];
   readonly #byState = new Map<ContextState, Slot>();
   readonly #stack: bigint[] = [];
+  readonly #faults: DeviceFault[] = [];
 
   constructor(deviceCount: number, hooks: ContextHooks) {
     this.#deviceCount = deviceCount;
     this.#hooks = hooks;
+    for (let d = 0; d < deviceCount; d++) this.#faults.push({ error: null });
     for (let d = 0; d < deviceCount; d++) {
       this.#primaries.push(this.#slots.issue((handle) => ({ handle, primary: true, device: d, state: null, refcount: 0, flags: 0 })));
     }
@@ -146,9 +173,16 @@ export class ContextManager {
 
   // --- Primary contexts -------------------------------------------------------------------------
 
+  /** Throws the device's sticky fault, if a kernel faulted on it. */
+  checkDeviceHealthy(device: number, call: string): void {
+    const fault = this.#faults[device]!.error;
+    if (fault) throwFault(fault, call);
+  }
+
   /** cuDevicePrimaryCtxRetain. */
   primaryRetain(device: number, call: string): bigint {
     this.checkDevice(device, call);
+    this.checkDeviceHealthy(device, call);
     const slot = this.#primaries[device]!;
     slot.refcount++;
     this.#activate(slot);
@@ -195,6 +229,7 @@ export class ContextManager {
   /** cuCtxCreate: a new context, pushed onto the stack. */
   create(device: number, flags: number, call: string): bigint {
     this.checkDevice(device, call);
+    this.checkDeviceHealthy(device, call);
     checkContextFlags(flags, call);
     const slot = this.#slots.issue((handle): Slot => ({ handle, primary: false, device, state: null, refcount: 0, flags }));
     this.#activate(slot);
@@ -293,7 +328,7 @@ export class ContextManager {
 
   #activate(slot: Slot): ContextState {
     if (!slot.state) {
-      slot.state = this.#hooks.create(slot.device, slot.flags);
+      slot.state = this.#hooks.create(slot.device, slot.flags, this.#faults[slot.device]!);
       this.#byState.set(slot.state, slot);
     }
     return slot.state;
