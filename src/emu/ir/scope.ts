@@ -1,0 +1,140 @@
+/**
+ * Name scopes of a function body: registers (plain and `%r<N>` ranges, created on first use),
+ * variables, call prototypes, labels and jump tables, one {@link Scope} per `{ }` block. Inner
+ * declarations shadow outer ones, which is how inline-asm blocks reuse names like `%r1` or `p`.
+ * @module
+ */
+import type { BranchTargets } from '../ptx/ast.js';
+import type { PtxType } from '../ptx/types.js';
+import type { IrLocalVariable, IrParam, IrRegister, IrSharedVariable, IrSignature, RegClass } from './types.js';
+
+/** A register while its function is being lowered (class and slot are final after classification). */
+export class Register implements IrRegister {
+  readonly kind = 'register';
+  cls: RegClass;
+  slot = -1;
+
+  constructor(readonly name: string, readonly type: PtxType, readonly id: number, readonly line: number, cls: RegClass) {
+    this.cls = cls;
+  }
+}
+
+/** A `.callprototype` declared in a body. */
+export interface Prototype {
+  readonly kind: 'prototype';
+  readonly name: string;
+  readonly signature: IrSignature;
+}
+
+/** What a name declared in a body denotes. */
+export type ScopeEntry = Register | IrLocalVariable | IrSharedVariable | IrParam | Prototype;
+
+/** A label; its position (index of the instruction it names) is known once the walk reaches it. */
+export interface LabelInfo {
+  readonly name: string;
+  position: number;
+  line: number;
+}
+
+/** A jump table and the scope its labels resolve in. */
+export interface TableInfo {
+  readonly decl: BranchTargets;
+  readonly scope: Scope;
+}
+
+/** A `%r<N>` declaration: registers are created when first named. */
+interface RangeDecl {
+  readonly type: PtxType;
+  readonly count: number;
+  readonly line: number;
+  readonly created: (Register | undefined)[];
+}
+
+/** One `{ }` level. */
+export class Scope {
+  private readonly names = new Map<string, ScopeEntry>();
+  private readonly ranges = new Map<string, RangeDecl>();
+  private readonly labels = new Map<string, LabelInfo>();
+  private readonly tables = new Map<string, TableInfo>();
+
+  constructor(readonly parent: Scope | null) {}
+
+  /** Declares a name; false when this scope already has it. */
+  declare(name: string, entry: ScopeEntry): boolean {
+    if (this.names.has(name) || this.ranges.has(name)) return false;
+    this.names.set(name, entry);
+    return true;
+  }
+
+  /** Declares `prefix0` … `prefix{count-1}`; false when this scope already has the prefix. */
+  declareRange(prefix: string, type: PtxType, count: number, line: number): boolean {
+    if (this.ranges.has(prefix) || this.names.has(prefix)) return false;
+    this.ranges.set(prefix, { type, count, line, created: [] });
+    return true;
+  }
+
+  /**
+   * Finds a name in this scope or its parents.
+   * @param create - Makes the register for a range member named for the first time.
+   */
+  lookup(name: string, create: (name: string, type: PtxType, line: number) => Register): ScopeEntry | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const entry = s.names.get(name);
+      if (entry !== undefined) return entry;
+      if (s.ranges.size > 0) {
+        const member = s.rangeMember(name, create);
+        if (member !== undefined) return member;
+      }
+    }
+    return undefined;
+  }
+
+  private rangeMember(name: string, create: (name: string, type: PtxType, line: number) => Register): Register | undefined {
+    let d = name.length;
+    while (d > 0 && name.charCodeAt(d - 1) >= 48 && name.charCodeAt(d - 1) <= 57) d--;
+    if (d === name.length || d === 0) return undefined;
+    if (name.charCodeAt(d) === 48 && d < name.length - 1) return undefined; // no leading zeros
+    const range = this.ranges.get(name.slice(0, d));
+    if (range === undefined) return undefined;
+    const index = Number(name.slice(d));
+    if (index >= range.count) return undefined;
+    let reg = range.created[index];
+    if (reg === undefined) {
+      reg = create(name, range.type, range.line);
+      range.created[index] = reg;
+    }
+    return reg;
+  }
+
+  /** Declares a label of this block; false when it already has one of that name. */
+  declareLabel(name: string, line: number): boolean {
+    if (this.labels.has(name)) return false;
+    this.labels.set(name, { name, position: -1, line });
+    return true;
+  }
+
+  /** The label named `name` in this scope or its parents. */
+  findLabel(name: string): LabelInfo | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const l = s.labels.get(name);
+      if (l !== undefined) return l;
+    }
+    return undefined;
+  }
+
+  /** Declares a jump table. */
+  declareTable(decl: BranchTargets): boolean {
+    if (this.tables.has(decl.name)) return false;
+    this.tables.set(decl.name, { decl, scope: this });
+    return true;
+  }
+
+  /** The jump table named `name` in this scope or its parents. */
+  findTable(name: string): TableInfo | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const t = s.tables.get(name);
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  }
+}
