@@ -261,7 +261,8 @@ class FunctionLowering {
       call = this.call(ins.call, ins, scope);
     } else {
       roles = operandRoles(d, ins.operands.length)!;
-      operands = ins.operands.map((op, k) => this.operand(op, roles[k]!, ins, scope, position));
+      operands = new Array<IrOperand>(ins.operands.length);
+      for (let k = 0; k < operands.length; k++) operands[k] = this.operand(ins.operands[k]!, roles[k]!, ins, scope, position);
     }
     this.instructions.push({
       op: d.opcode,
@@ -371,7 +372,7 @@ class FunctionLowering {
       this.fail(`${reg.name} is .${reg.type} (${regBits} bits) but ${ins.decoded.name} expects ${wanted} bits here`, op, op.name);
     }
     if (op.negate && reg.type !== 'pred') this.fail(`only predicates can be negated`, op, op.name);
-    return { kind: 'reg', reg, negate: op.negate };
+    return reg.operand(op.negate);
   }
 
   private vectorOperand(op: Extract<Operand, { kind: 'vector' }>, role: OperandRole, ins: Instruction, scope: Scope): IrOperand {

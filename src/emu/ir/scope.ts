@@ -6,16 +6,23 @@
  */
 import type { BranchTargets } from '../ptx/ast.js';
 import type { PtxType } from '../ptx/types.js';
-import type { IrLocalVariable, IrParam, IrRegister, IrSharedVariable, IrSignature, RegClass } from './types.js';
+import type { IrLocalVariable, IrParam, IrRegOperand, IrRegister, IrSharedVariable, IrSignature, RegClass } from './types.js';
 
 /** A register while its function is being lowered (class and slot are final after classification). */
 export class Register implements IrRegister {
   readonly kind = 'register';
   cls: RegClass;
   slot = -1;
+  private plain: IrRegOperand | null = null;
 
   constructor(readonly name: string, readonly type: PtxType, readonly id: number, readonly line: number, cls: RegClass) {
     this.cls = cls;
+  }
+
+  /** The operand `reg` or `!reg`; the plain one is shared by every use (operands are immutable). */
+  operand(negate: boolean): IrRegOperand {
+    if (negate) return { kind: 'reg', reg: this, negate: true };
+    return (this.plain ??= { kind: 'reg', reg: this, negate: false });
   }
 }
 
@@ -44,6 +51,7 @@ export interface TableInfo {
 
 /** A `%r<N>` declaration: registers are created when first named. */
 interface RangeDecl {
+  readonly prefix: string;
   readonly type: PtxType;
   readonly count: number;
   readonly line: number;
@@ -53,7 +61,7 @@ interface RangeDecl {
 /** One `{ }` level. */
 export class Scope {
   private readonly names = new Map<string, ScopeEntry>();
-  private readonly ranges = new Map<string, RangeDecl>();
+  private readonly ranges: RangeDecl[] = [];
   private readonly labels = new Map<string, LabelInfo>();
   private readonly tables = new Map<string, TableInfo>();
 
@@ -61,15 +69,15 @@ export class Scope {
 
   /** Declares a name; false when this scope already has it. */
   declare(name: string, entry: ScopeEntry): boolean {
-    if (this.names.has(name) || this.ranges.has(name)) return false;
+    if (this.names.has(name) || this.ranges.some((r) => r.prefix === name)) return false;
     this.names.set(name, entry);
     return true;
   }
 
   /** Declares `prefix0` … `prefix{count-1}`; false when this scope already has the prefix. */
   declareRange(prefix: string, type: PtxType, count: number, line: number): boolean {
-    if (this.ranges.has(prefix) || this.names.has(prefix)) return false;
-    this.ranges.set(prefix, { type, count, line, created: [] });
+    if (this.ranges.some((r) => r.prefix === prefix) || this.names.has(prefix)) return false;
+    this.ranges.push({ prefix, type, count, line, created: [] });
     return true;
   }
 
@@ -79,31 +87,32 @@ export class Scope {
    */
   lookup(name: string, create: (name: string, type: PtxType, line: number) => Register): ScopeEntry | undefined {
     for (let s: Scope | null = this; s !== null; s = s.parent) {
-      const entry = s.names.get(name);
+      const entry = s.names.get(name) ?? (s.ranges.length > 0 ? s.rangeMember(name, create) : undefined);
       if (entry !== undefined) return entry;
-      if (s.ranges.size > 0) {
-        const member = s.rangeMember(name, create);
-        if (member !== undefined) return member;
-      }
     }
     return undefined;
   }
 
+  /** The member of one of this scope's ranges named `name` (`%r12` of `%r<20>`), without allocating. */
   private rangeMember(name: string, create: (name: string, type: PtxType, line: number) => Register): Register | undefined {
     let d = name.length;
     while (d > 0 && name.charCodeAt(d - 1) >= 48 && name.charCodeAt(d - 1) <= 57) d--;
     if (d === name.length || d === 0) return undefined;
     if (name.charCodeAt(d) === 48 && d < name.length - 1) return undefined; // no leading zeros
-    const range = this.ranges.get(name.slice(0, d));
-    if (range === undefined) return undefined;
-    const index = Number(name.slice(d));
-    if (index >= range.count) return undefined;
-    let reg = range.created[index];
-    if (reg === undefined) {
-      reg = create(name, range.type, range.line);
-      range.created[index] = reg;
+    for (let r = 0; r < this.ranges.length; r++) {
+      const range = this.ranges[r]!;
+      if (range.prefix.length !== d || !name.startsWith(range.prefix)) continue;
+      let index = 0;
+      for (let k = d; k < name.length; k++) index = index * 10 + name.charCodeAt(k) - 48;
+      if (index >= range.count) return undefined;
+      let reg = range.created[index];
+      if (reg === undefined) {
+        reg = create(name, range.type, range.line);
+        range.created[index] = reg;
+      }
+      return reg;
     }
-    return reg;
+    return undefined;
   }
 
   /** Declares a label of this block; false when it already has one of that name. */

@@ -42,6 +42,8 @@ export interface DecodedInstruction {
   readonly flow: FlowKind | null;
   /** Operand signatures this instruction accepts (alternatives chosen by operand count). */
   readonly signatures: readonly (readonly OperandRole[])[];
+  /** The signature for each operand count (index), `null` where none fits; see {@link operandRoles}. */
+  readonly rolesByCount: readonly (readonly OperandRole[] | null)[];
 }
 
 /** Reports a decoding error about `parts[index]` (0 is the opcode). Never returns. */
@@ -105,6 +107,13 @@ function decodeUncached(name: string, parts: readonly string[], fail: DecodeFail
   const decodedMods = Object.freeze(mods) as unknown as DecodedModifiers;
   const signature = typeof spec!.signature === 'function' ? spec!.signature(decodedMods) : spec!.signature;
   const variants = typeof signature === 'string' ? [signature] : signature;
+  const signatures = variants.map((v) => parseSignature(v, types, name, fail));
+  const rolesByCount: (readonly OperandRole[] | null)[] = [];
+  for (const roles of signatures) {
+    const required = roles.filter((r) => !r.optional).length;
+    for (let c = required; c <= roles.length; c++) rolesByCount[c] ??= roles;
+  }
+  for (let c = 0; c < rolesByCount.length; c++) rolesByCount[c] ??= null;
   return Object.freeze({
     name,
     opcode,
@@ -112,7 +121,8 @@ function decodeUncached(name: string, parts: readonly string[], fail: DecodeFail
     type: types[0] ?? null,
     mods: decodedMods,
     flow: spec!.flow,
-    signatures: Object.freeze(variants.map((v) => parseSignature(v, types, name, fail))),
+    signatures: Object.freeze(signatures),
+    rolesByCount: Object.freeze(rolesByCount),
   });
 }
 
@@ -164,21 +174,12 @@ function resolveType(token: string, types: readonly PtxType[], name: string, fai
  * when no signature accepts that many.
  */
 export function operandRoles(decoded: DecodedInstruction, count: number): readonly OperandRole[] | null {
-  for (const roles of decoded.signatures) {
-    let required = 0;
-    for (const r of roles) if (!r.optional) required++;
-    if (count >= required && count <= roles.length) return roles;
-  }
-  return null;
+  return decoded.rolesByCount[count] ?? null;
 }
 
 /** A readable description of the operand counts `decoded` accepts, for error messages. */
 export function expectedOperandCounts(decoded: DecodedInstruction): string {
-  const counts = new Set<number>();
-  for (const roles of decoded.signatures) {
-    let required = 0;
-    for (const r of roles) if (!r.optional) required++;
-    for (let c = required; c <= roles.length; c++) counts.add(c);
-  }
-  return [...counts].sort((a, b) => a - b).join(' or ');
+  const counts: number[] = [];
+  decoded.rolesByCount.forEach((roles, c) => { if (roles !== null) counts.push(c); });
+  return counts.join(' or ');
 }

@@ -69,6 +69,9 @@ class Parser {
   private readonly lines: Int32Array;
   /** Index of the current token. */
   private k = 0;
+  /** Token of the opcode being decoded (for decode errors). */
+  private opcodeToken = 0;
+  private readonly decodeFailure = (message: string, index: number): never => this.fail(message, this.opcodeToken + index);
 
   constructor(private readonly text: string, private readonly call: string) {
     this.t = lex(text, call);
@@ -555,7 +558,8 @@ class Parser {
     const opTok = this.ident('an instruction');
     let end = this.ends[opTok]!;
     while (this.kinds[this.k] === TK_DIRECTIVE && this.starts[this.k] === end) end = this.ends[this.k++]!;
-    const decoded = decodeInstruction(this.text.slice(this.starts[opTok], end), (message, index) => this.fail(message, opTok + index));
+    this.opcodeToken = opTok;
+    const decoded = decodeInstruction(this.text.slice(this.starts[opTok], end), this.decodeFailure);
     const operands: Operand[] = [];
     let call: CallOperands | null = null;
     if (decoded.opcode === 'call') {
