@@ -111,7 +111,7 @@ function decodeUncached(name: string, parts: readonly string[], fail: DecodeFail
   const rolesByCount: (readonly OperandRole[] | null)[] = [];
   for (const roles of signatures) {
     const required = roles.filter((r) => !r.optional).length;
-    for (let c = required; c <= roles.length; c++) rolesByCount[c] ??= roles;
+    for (let c = required; c <= roles.length; c++) rolesByCount[c] ??= c === roles.length ? roles : Object.freeze(roles.slice(0, c));
   }
   for (let c = 0; c < rolesByCount.length; c++) rolesByCount[c] ??= null;
   return Object.freeze({
@@ -170,8 +170,8 @@ function resolveType(token: string, types: readonly PtxType[], name: string, fai
 }
 
 /**
- * The operand roles of `decoded` for an instruction written with `count` operands, or `null`
- * when no signature accepts that many.
+ * The operand roles of `decoded` for an instruction written with `count` operands (exactly
+ * `count` roles), or `null` when no signature accepts that many.
  */
 export function operandRoles(decoded: DecodedInstruction, count: number): readonly OperandRole[] | null {
   return decoded.rolesByCount[count] ?? null;

@@ -302,8 +302,7 @@ function scanNumber(text: string, i: number, fail: (m: string, at: number, t: st
   }
   if (re !== null) {
     re.lastIndex = i;
-    if (!re.test(text)) fail('malformed number', start, text.slice(start, i + 2));
-    i = re.lastIndex;
+    i = re.test(text) ? re.lastIndex : i + 2;
   } else {
     DIGITS.lastIndex = i;
     DIGITS.test(text);

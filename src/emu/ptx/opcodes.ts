@@ -119,7 +119,7 @@ export const OPCODES: ReadonlyMap<string, OpcodeSpec> = new Map<string, OpcodeSp
   ['ld', op(MEMORY, 1, 'd:0 m')],
   ['ldu', op('space vec', 1, 'd:0 m')],
   ['st', op(MEMORY, 1, 'm s:0')],
-  ['prefetch', op('space level hints', 0, 'm', { required: 'level' })],
+  ['prefetch', op('space level hints', 0, 'm')],
   ['prefetchu', op('level', 0, 'm', { required: 'level' })],
   ['atom', op('space sem scope op vec noftz', 1, (m) => (m.op === 'cas' ? 'd:0 m s:0 s:0' : 'd:0 m s:0'), { required: 'op' })],
   ['red', op('space sem scope op vec noftz', 1, 'm s:0', { required: 'op' })],

@@ -229,9 +229,12 @@ class Parser {
 
   /** `.section name { … }`: skipped with its balanced braces (DWARF from -G / -lineinfo). */
   private skipSection(): void {
-    const start = this.k;
-    this.k = this.endOfLine(start);
-    if (!this.isPunct(LBRACE)) return;
+    const start = this.k++;
+    if (this.kinds[this.k] === TK_DIRECTIVE || this.kinds[this.k] === TK_IDENT) this.k++; // the section name
+    if (!this.isPunct(LBRACE)) {
+      this.k = this.endOfLine(start);
+      return;
+    }
     let depth = 0;
     do {
       const k = this.advance();
