@@ -135,6 +135,22 @@ test('64-bit integers: address-like registers are addr, hashes and counters are 
   assert.deepEqual(['%rd1', '%rd2', '%rd3', '%rd4', '%rd5', '%rd6'].map((n) => reg(hk, n).cls), ['addr', 'r64', 'r64', 'addr', 'addr', 'addr']);
 });
 
+test('labels are scoped to their { } block: sibling inline-asm blocks may reuse one', () => {
+  const m = compilePtx(`${HEADER}.entry k()
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<3>;
+  { @%p1 bra L1; add.s32 %r1, %r1, 1; L1: add.s32 %r1, %r1, 2; }
+  { @%p1 bra L1; add.s32 %r2, %r2, 1; L1: add.s32 %r2, %r2, 2; }
+  ret;
+}`);
+  const k = kernel(m, 'k');
+  const targets = all(k).filter((i) => i.op === 'bra').map((i) => i.operands[0]!).map((o) => o.kind === 'label' && o.block);
+  assert.equal(targets.length, 2);
+  assert.notEqual(targets[0], targets[1]);
+  assert.deepEqual(targets.map((b) => k.blocks[b as number]!.instructions[0]!.text), ['add.s32 %r1, %r1, 2;', 'add.s32 %r2, %r2, 2;']);
+});
+
 test('inner { } scopes shadow registers (inline asm)', () => {
   const k = kernel(fixture('inline_asm.ptx'), 'inline_asm');
   const r2 = k.registers.filter((r) => r.name === '%r2');
@@ -338,6 +354,10 @@ test('lowering errors name line and token', () => {
   assert.match(e.message, /defined twice/);
   e = lowerError('  .reg .b32 %r<2>; .reg .pred %p<2>;\n  setp.eq.u32 %r1, %r1, 0;');
   assert.match(e.message, /%r1 is \.b32 but setp\.eq\.u32 expects \.pred/);
+  e = lowerError('  call.uni g, ();', '.func g();');
+  assert.match(e.message, /declared but never defined/);
+  e = lowerError('  ret;\n}\n.entry k2()\n{\n  call.uni k, ();');
+  assert.match(e.message, /is a kernel and cannot be called/);
   e = lowerError('  .reg .b128 %q;');
   assert.match(e.message, /\.b128 registers are not supported/);
   assert.equal(e.codeName, 'CUDA_ERROR_INVALID_PTX');

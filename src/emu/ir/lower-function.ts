@@ -456,6 +456,10 @@ class FunctionLowering {
     }
     if (target === undefined || target.kind !== 'function') return this.fail(`${c.target.name} is not a function`, c.target, c.target.name);
     const callee = this.mod.functionDecls[target.index]!;
+    if (callee.body === null && callee.linkage !== 'extern') {
+      this.fail(`${callee.name} is declared but never defined (only .extern functions may lack a body)`, c.target, c.target.name);
+    }
+    if (callee.entry) this.fail(`${callee.name} is a kernel and cannot be called`, c.target, c.target.name);
     if (args.length !== callee.params.length) {
       this.fail(`${callee.name} takes ${callee.params.length} argument(s), the call passes ${args.length}`, ins, c.target.name);
     }
