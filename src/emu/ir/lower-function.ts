@@ -305,7 +305,7 @@ class FunctionLowering {
         if (op.base !== null) {
           const b = this.lookup(op.base.name, scope, op.base);
           if (b instanceof Register) {
-            if (b.type === 'pred' || typeInfo(b.type).bits < 32) this.fail(`${b.name} (.${b.type}) cannot hold an address`, op.base, op.base.name);
+            if (b.bits < 32) this.fail(`${b.name} (.${b.type}) cannot hold an address`, op.base, op.base.name);
             base = b;
           } else if (b !== undefined && b.kind !== 'prototype') {
             base = this.useSymbol(b);
@@ -332,7 +332,7 @@ class FunctionLowering {
   /** A name in a value position: register, special register or symbol address. */
   private valueName(op: NameOperand, role: OperandRole, ins: Instruction, scope: Scope): IrOperand {
     const entry = this.lookup(op.name, scope, op);
-    if (entry instanceof Register) return this.checkedRegister(entry, op, role.type, ins);
+    if (entry instanceof Register) return this.checkedRegister(entry, op, role.type, ins, role.bits);
     if (entry === undefined) {
       const special = op.name.startsWith('%') ? SPECIAL_REGISTERS.get(op.name.slice(1)) : undefined;
       if (special === undefined) return this.fail(`undeclared name ${op.name}`, op, op.name);
@@ -358,13 +358,13 @@ class FunctionLowering {
   private register(op: NameOperand, type: PtxType, ins: Instruction, scope: Scope): IrRegOperand {
     const entry = this.lookup(op.name, scope, op);
     if (!(entry instanceof Register)) return this.fail(`${op.name} is not a register`, op, op.name);
-    return this.checkedRegister(entry, op, type, ins);
+    return this.checkedRegister(entry, op, type, ins, typeInfo(type).bits);
   }
 
   /** Checks that `reg` can be used as a `type` operand of `ins` (PTX's size rules). */
-  private checkedRegister(reg: Register, op: NameOperand, type: PtxType, ins: Instruction, elementBits?: number): IrRegOperand {
-    const regBits = typeInfo(reg.type).bits;
-    const wanted = elementBits ?? typeInfo(type).bits;
+  private checkedRegister(reg: Register, op: NameOperand, type: PtxType, ins: Instruction, bits: number): IrRegOperand {
+    const regBits = reg.bits;
+    const wanted = bits;
     if ((reg.type === 'pred') !== (type === 'pred')) {
       this.fail(`${reg.name} is .${reg.type} but ${ins.decoded.name} expects .${type} here`, op, op.name);
     }
@@ -381,9 +381,9 @@ class FunctionLowering {
     let elementBits: number;
     if (VECTOR_MEMORY.has(d.opcode)) {
       if (d.mods.vec !== n) this.fail(`${d.name} needs ${d.mods.vec === 1 ? 'a scalar' : `a ${d.mods.vec}-element vector`} here`, op, '{');
-      elementBits = typeInfo(role.type).bits;
-    } else if (d.opcode === 'mov' && n > 1 && typeInfo(role.type).bits % n === 0) {
-      elementBits = typeInfo(role.type).bits / n;
+      elementBits = role.bits;
+    } else if (d.opcode === 'mov' && n > 1 && role.bits % n === 0) {
+      elementBits = role.bits / n;
     } else {
       return this.fail(`${d.name} does not take a vector operand here`, op, '{');
     }
@@ -450,7 +450,7 @@ class FunctionLowering {
       else if (scope.findTable(c.prototype.name) === undefined) this.fail(`${c.prototype.name} is not a .callprototype`, c.prototype, c.prototype.name);
     }
     if (target instanceof Register) {
-      if (target.type === 'pred' || typeInfo(target.type).bits < 32) this.fail(`${target.name} cannot hold a function address`, c.target, c.target.name);
+      if (target.bits < 32) this.fail(`${target.name} cannot hold a function address`, c.target, c.target.name);
       this.indirectCalls = true;
       return { target: { kind: 'indirect', reg: target }, args, returns, prototype };
     }

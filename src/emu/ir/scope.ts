@@ -5,7 +5,7 @@
  * @module
  */
 import type { BranchTargets } from '../ptx/ast.js';
-import type { PtxType } from '../ptx/types.js';
+import { typeInfo, type PtxType } from '../ptx/types.js';
 import type { IrLocalVariable, IrParam, IrRegOperand, IrRegister, IrSharedVariable, IrSignature, RegClass } from './types.js';
 
 /** A register while its function is being lowered (class and slot are final after classification). */
@@ -13,10 +13,13 @@ export class Register implements IrRegister {
   readonly kind = 'register';
   cls: RegClass;
   slot = -1;
+  /** Width of the declared type in bits (`pred`: 1). */
+  readonly bits: number;
   private plain: IrRegOperand | null = null;
 
   constructor(readonly name: string, readonly type: PtxType, readonly id: number, readonly line: number, cls: RegClass) {
     this.cls = cls;
+    this.bits = typeInfo(type).bits;
   }
 
   /** The operand `reg` or `!reg`; the plain one is shared by every use (operands are immutable). */
@@ -55,7 +58,6 @@ interface RangeDecl {
   readonly type: PtxType;
   readonly count: number;
   readonly line: number;
-  readonly created: (Register | undefined)[];
 }
 
 /** One `{ }` level. */
@@ -67,7 +69,7 @@ export class Scope {
 
   constructor(readonly parent: Scope | null) {}
 
-  /** Declares a name; false when this scope already has it. */
+  /** Declares a name; false when this scope already has it (range members named so far included). */
   declare(name: string, entry: ScopeEntry): boolean {
     if (this.names.has(name) || this.ranges.some((r) => r.prefix === name)) return false;
     this.names.set(name, entry);
@@ -77,7 +79,7 @@ export class Scope {
   /** Declares `prefix0` … `prefix{count-1}`; false when this scope already has the prefix. */
   declareRange(prefix: string, type: PtxType, count: number, line: number): boolean {
     if (this.ranges.some((r) => r.prefix === prefix) || this.names.has(prefix)) return false;
-    this.ranges.push({ prefix, type, count, line, created: [] });
+    this.ranges.push({ prefix, type, count, line });
     return true;
   }
 
@@ -105,11 +107,8 @@ export class Scope {
       let index = 0;
       for (let k = d; k < name.length; k++) index = index * 10 + name.charCodeAt(k) - 48;
       if (index >= range.count) return undefined;
-      let reg = range.created[index];
-      if (reg === undefined) {
-        reg = create(name, range.type, range.line);
-        range.created[index] = reg;
-      }
+      const reg = create(name, range.type, range.line);
+      this.names.set(name, reg); // later lookups find it directly
       return reg;
     }
     return undefined;

@@ -24,6 +24,8 @@ export interface OperandRole {
   readonly pairType: PtxType | null;
   /** Whether the operand may be left out (only trailing operands are optional). */
   readonly optional: boolean;
+  /** Width of {@link type} in bits (`pred`: 1). */
+  readonly bits: number;
 }
 
 /** One decoded opcode spelling such as `ld.global.nc.v2.f64` or `setp.lt.and.s32`. */
@@ -140,17 +142,20 @@ function parseSignature(signature: string, types: readonly PtxType[], name: stri
     const optional = word.endsWith('?');
     const text = optional ? word.slice(0, -1) : word;
     if (text === 'm' || text === 'l') {
-      roles.push({ dst: false, form: text === 'm' ? 'memory' : 'label', type: types[0] ?? 'b64', pairType: null, optional });
+      const type = types[0] ?? 'b64';
+      roles.push({ dst: false, form: text === 'm' ? 'memory' : 'label', type, pairType: null, optional, bits: typeInfo(type).bits });
       continue;
     }
     const [access, spelled] = text.split(':') as [string, string];
     const [main, pair] = spelled.split('|') as [string, string | undefined];
+    const type = resolveType(main, types, name, fail);
     roles.push({
       dst: access === 'd',
       form: 'value',
-      type: resolveType(main, types, name, fail),
+      type,
       pairType: pair === undefined ? null : resolveType(pair, types, name, fail),
       optional,
+      bits: typeInfo(type).bits,
     });
   }
   return Object.freeze(roles);
