@@ -45,4 +45,11 @@ export interface GlobalMemory {
    * enabled — or `null`. Engines that never call it see only this device's memory.
    */
   resolve?(address: number): GlobalMemory | null;
+  /**
+   * Allocates `bytes` and returns the address (optional; the execution engine uses it for `malloc`
+   * from kernels). Throws when memory is exhausted.
+   */
+  alloc?(bytes: number, label: string, call?: string): number;
+  /** Frees the allocation starting at `address` (optional; for `free` from kernels). */
+  free?(address: number, call?: string): AllocationInfo;
 }
