@@ -1,0 +1,190 @@
+/**
+ * Single- and double-precision instructions (PTX ISA §9.7.3): add, sub, mul, fma/mad, div, abs,
+ * neg, min, max, copysign, rcp, sqrt, rsqrt, ex2, lg2, sin, cos, tanh, testp. Every non-trivial
+ * result comes from `src/emu/num`; the plain JS operation is used only where num documents it as
+ * the correctly rounded result (`Math.fround(a ∘ b)` for `.rn` f32 add/sub/mul/div/sqrt, native
+ * f64 arithmetic for `.rn`).
+ *
+ * `fma.rn.f32` has an inline fast path: with `s = a·b + c` in binary64 (the product is exact,
+ * the sum rounded once), `Math.fround(s)` is the correctly rounded binary32 result unless `s` is
+ * exactly a binary32 midpoint (if a midpoint m lay strictly between the exact sum x and s, m — a
+ * double — would be nearer to x than s is). A midpoint is detected as `g = r + 2(s − r)` being a
+ * binary32 value other than `r = fround(s)` (false positives only at binade edges); those cases,
+ * infinities and NaN take num's `fmaF32`. The unit tests compare both on random and edge inputs.
+ *
+ * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
+ * `abs`, `neg` and `copysign` are sign-bit operations on the bit patterns (NaN payloads kept).
+ * @module
+ */
+import type { Emit } from '../codegen/emit.js';
+import { unsupported } from '../errors.js';
+import { bool, lane, roundingCode, type0 } from './common.js';
+import type { Semantics } from './types.js';
+
+/** Operand `k` as an f32 value, flushed when the instruction has `.ftz`. */
+function in32(e: Emit, k: number): string {
+  const v = e.v(k, 'f32');
+  return e.mods.ftz ? `${e.h('ftzF32')}(${v})` : v;
+}
+
+/** An f32 result expression with `.ftz` and `.sat` applied. */
+function out32(e: Emit, expr: string): string {
+  let r = expr;
+  if (e.mods.ftz) r = `${e.h('ftzF32')}(${r})`;
+  if (e.mods.sat) r = `${e.h('satF32')}(${r})`;
+  return r;
+}
+
+/** add / sub / mul for f32 and f64. */
+function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
+  const t = type0(e);
+  const mode = roundingCode(e);
+  const sym = op === 'add' ? '+' : op === 'sub' ? '-' : '*';
+  const name = `${op}${t === 'f32' ? 'F32' : 'F64'}`;
+  if (t === 'f32') {
+    const a = in32(e, 1), b = in32(e, 2);
+    return e.set(0, out32(e, mode === 0 ? `Math.fround(${a} ${sym} ${b})` : `${e.h(name)}(${a}, ${b}, ${mode})`));
+  }
+  if (e.mods.sat || e.mods.ftz) return unsupported(e.ins);
+  return e.set(0, mode === 0 ? `${e.v(1)} ${sym} ${e.v(2)}` : `${e.h(name)}(${e.v(1)}, ${e.v(2)}, ${mode})`);
+}
+
+/** fma / mad (floating point): rounded once. */
+function fma(e: Emit): string {
+  const t = type0(e);
+  const mode = roundingCode(e);
+  if (t === 'f64') return e.set(0, `${e.h(mode === 0 ? 'fmaRnF64' : 'fmaF64')}(${e.v(1)}, ${e.v(2)}, ${e.v(3)}${mode === 0 ? '' : `, ${mode}`})`);
+  const a = e.t(), b = e.t(), c = e.t();
+  const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
+  if (mode !== 0) return `{ ${init} ${e.set(0, out32(e, `${e.h('fmaF32')}(${a}, ${b}, ${c}, ${mode})`))} }`;
+  const s = e.t(), r = e.t(), g = e.t();
+  return `{ ${init} const ${s} = ${a} * ${b} + ${c}; let ${r} = Math.fround(${s}); const ${g} = ${r} + 2 * (${s} - ${r}); ` +
+    `if ((${g} !== ${r} && Math.fround(${g}) === ${g}) || ${r} - ${r} !== 0) ${r} = ${e.h('fmaF32')}(${a}, ${b}, ${c}, 0); ` +
+    `${e.set(0, out32(e, r))} }`;
+}
+
+/** div (f32: IEEE modes, `.approx`, `.full`; f64: IEEE modes). */
+function div(e: Emit): string {
+  const t = type0(e);
+  if (t === 'f32') {
+    if (e.mods.approx) return e.set(0, `${e.h('divApproxF32')}(${e.v(1)}, ${e.v(2)}, ${bool(e.mods.ftz)})`);
+    if (e.mods.full) return e.set(0, `${e.h('divFullF32')}(${e.v(1)}, ${e.v(2)}, ${bool(e.mods.ftz)})`);
+    const mode = roundingCode(e);
+    const a = in32(e, 1), b = in32(e, 2);
+    return e.set(0, out32(e, mode === 0 ? `Math.fround(${a} / ${b})` : `${e.h('divF32')}(${a}, ${b}, ${mode})`));
+  }
+  const mode = roundingCode(e);
+  return e.set(0, mode === 0 ? `${e.v(1)} / ${e.v(2)}` : `${e.h('divF64')}(${e.v(1)}, ${e.v(2)}, ${mode})`);
+}
+
+/** abs / neg: sign-bit operations (with `.ftz`, the f32 input is flushed first). */
+function absNeg(e: Emit, neg: boolean): string {
+  const t = type0(e);
+  if (t === 'f32') {
+    if (e.mods.ftz) return e.set(0, neg ? `-${in32(e, 1)}` : `Math.abs(${in32(e, 1)})`);
+    return e.setBits32(0, neg ? `${e.bits32(1)} ^ -2147483648` : `${e.bits32(1)} & 2147483647`);
+  }
+  const [lo, hi] = e.p(1);
+  return e.setPair(0, lo, neg ? `${hi} ^ -2147483648` : `${hi} & 2147483647`);
+}
+
+/** min / max (with `.NaN`, `.xorsign.abs`, `.ftz`, and the three-input form). */
+function minMax(e: Emit, max: boolean): string {
+  const t = type0(e);
+  const m = max ? 'max' : 'min';
+  if (t === 'f64') {
+    if (e.mods.nan || e.mods.xorsign || e.has(3)) return unsupported(e.ins);
+    return e.set(0, `${e.h(`${m}F64`)}(${e.v(1)}, ${e.v(2)})`);
+  }
+  const pick = (a: string, b: string): string => {
+    if (e.mods.xorsign) return `${e.h(`${m}XorsignAbsF32`)}(${a}, ${b}, ${bool(e.mods.nan)})`;
+    return `${e.h(e.mods.nan ? `${m}NaNF32` : `${m}F32`)}(${a}, ${b})`;
+  };
+  let r = pick(in32(e, 1), in32(e, 2));
+  if (e.has(3)) r = pick(r, in32(e, 3));
+  if (e.mods.relu) r = `${e.h('maxF32')}(${r}, 0)`;
+  return e.set(0, r);
+}
+
+/** copysign d, a, b: b with the sign of a (bit patterns). */
+function copysign(e: Emit): string {
+  const t = type0(e);
+  if (t === 'f32') return e.setBits32(0, `(${e.bits32(1)} & -2147483648) | (${e.bits32(2)} & 2147483647)`);
+  const [, ahi] = e.p(1);
+  const [blo, bhi] = e.p(2);
+  return e.setPair(0, blo, `(${ahi} & -2147483648) | (${bhi} & 2147483647)`);
+}
+
+/** rcp / sqrt / rsqrt. */
+function root(e: Emit, op: 'rcp' | 'sqrt' | 'rsqrt'): string {
+  const t = type0(e);
+  const ftz = bool(e.mods.ftz);
+  if (t === 'f32') {
+    if (e.mods.approx || op === 'rsqrt') {
+      const fn = op === 'rcp' ? 'rcpApproxF32' : op === 'sqrt' ? 'sqrtApproxF32' : 'rsqrtApproxF32';
+      return e.set(0, `${e.h(fn)}(${e.v(1)}, ${ftz})`);
+    }
+    const mode = roundingCode(e);
+    const a = in32(e, 1);
+    if (op === 'sqrt' && mode === 0) return e.set(0, out32(e, `Math.fround(Math.sqrt(${a}))`));
+    return e.set(0, out32(e, `${e.h(op === 'rcp' ? 'rcpF32' : 'sqrtF32')}(${a}, ${mode})`));
+  }
+  if (e.mods.approx || op === 'rsqrt') {
+    if (e.mods.ftz) {
+      const [, hi] = e.p(1);
+      return e.setPair(0, '0', `${e.h(op === 'rcp' ? 'rcpApproxFtzF64Hi' : 'rsqrtApproxFtzF64Hi')}(${hi})`);
+    }
+    if (op === 'rsqrt') return e.set(0, `${e.h('rsqrtApproxF64')}(${e.v(1)})`);
+    return unsupported(e.ins);
+  }
+  const mode = roundingCode(e);
+  if (op === 'sqrt' && mode === 0) return e.set(0, `Math.sqrt(${e.v(1)})`);
+  return e.set(0, `${e.h(op === 'rcp' ? 'rcpF64' : 'sqrtF64')}(${e.v(1)}, ${mode})`);
+}
+
+/** ex2 / lg2 / sin / cos / tanh (`.approx.f32`). */
+function transcendental(e: Emit, op: 'ex2' | 'lg2' | 'sin' | 'cos' | 'tanh'): string {
+  if (type0(e) !== 'f32') return unsupported(e.ins);
+  if (op === 'tanh') return e.set(0, `${e.h('tanhApproxF32')}(${e.v(1)})`);
+  return e.set(0, `${e.h(`${op}ApproxF32`)}(${e.v(1)}, ${bool(e.mods.ftz)})`);
+}
+
+/** testp.class.type p, a. */
+function testp(e: Emit): string {
+  const t = type0(e);
+  const a = e.v(1, t === 'f64' ? 'f64' : 'f32');
+  const suffix = t === 'f64' ? 'F64' : 'F32';
+  switch (e.mods.testp) {
+    case 'finite': return e.set(0, `${e.h('testpFinite')}(${a})`);
+    case 'infinite': return e.set(0, `${e.h('testpInfinite')}(${a})`);
+    case 'number': return e.set(0, `${e.h('testpNumber')}(${a})`);
+    case 'notanumber': return e.set(0, `${e.h('testpNotANumber')}(${a})`);
+    case 'normal': return e.set(0, `${e.h(`testpNormal${suffix}`)}(${a})`);
+    case 'subnormal': return e.set(0, `${e.h(`testpSubnormal${suffix}`)}(${a})`);
+    default: return unsupported(e.ins);
+  }
+}
+
+/** The f32/f64 forms of the arithmetic opcodes (consulted when the type is `.f32` or `.f64`). */
+export const FLOAT: ReadonlyMap<string, Semantics> = new Map<string, Semantics>([
+  ['add', lane((e) => arith(e, 'add'))],
+  ['sub', lane((e) => arith(e, 'sub'))],
+  ['mul', lane((e) => arith(e, 'mul'))],
+  ['fma', lane(fma)],
+  ['mad', lane(fma)],
+  ['div', lane(div)],
+  ['abs', lane((e) => absNeg(e, false))],
+  ['neg', lane((e) => absNeg(e, true))],
+  ['min', lane((e) => minMax(e, false))],
+  ['max', lane((e) => minMax(e, true))],
+  ['copysign', lane(copysign)],
+  ['rcp', lane((e) => root(e, 'rcp'))],
+  ['sqrt', lane((e) => root(e, 'sqrt'))],
+  ['rsqrt', lane((e) => root(e, 'rsqrt'))],
+  ['ex2', lane((e) => transcendental(e, 'ex2'))],
+  ['lg2', lane((e) => transcendental(e, 'lg2'))],
+  ['sin', lane((e) => transcendental(e, 'sin'))],
+  ['cos', lane((e) => transcendental(e, 'cos'))],
+  ['tanh', lane((e) => transcendental(e, 'tanh'))],
+  ['testp', lane(testp)],
+]);

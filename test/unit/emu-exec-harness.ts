@@ -1,0 +1,133 @@
+/**
+ * Runs kernels on the PTX engine directly — a `DeviceMemory` and the engine, no object layer —
+ * for the emu-exec unit tests and the benchmark: corpus cases ({@link runCase}) and small
+ * hand-written PTX ({@link runPtx}).
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { DeviceMemory } from '../../src/emu/mem/device-memory.js';
+import { PtxEngine, type PtxInstance } from '../../src/emu/exec/engine.js';
+import type { LaunchOptions, LaunchStats } from '../../src/emu/engine.js';
+import {
+  bufferSpecs, encodeStruct, initialContents, kernelFilePath, newArray, outputSpecs, type ElemArray, type KernelCase,
+} from '../kernels/corpus.js';
+import { writeElement } from '../kernels/support/elements.js';
+
+/** One engine, shared (it is stateless). */
+export const engine = new PtxEngine();
+
+/** A module loaded into its own device memory. */
+export interface Loaded {
+  readonly memory: DeviceMemory;
+  readonly instance: PtxInstance;
+  /** Device address of each module variable. */
+  readonly variables: ReadonlyMap<string, number>;
+}
+
+/** Compiles `ptx`, places its variables in a fresh DeviceMemory (as the backend does) and instantiates it. */
+export function load(ptx: string, memory = new DeviceMemory({ device: 0, capacity: 1 << 28 })): Loaded {
+  const compiled = engine.compile(ptx, 'cuModuleLoadData');
+  const variables = new Map<string, number>();
+  for (const v of compiled.variables) {
+    const align = Math.max(1, v.align);
+    const pad = align > 256 ? align : 0;
+    const allocation = memory.alloc(Math.max(1, v.bytes) + pad, `module ${v.space} ${v.name}`);
+    const address = pad ? Math.ceil(allocation / align) * align : allocation;
+    const off = address - memory.base;
+    memory.bytes.fill(0, off, off + v.bytes);
+    if (v.init) memory.bytes.set(v.init.subarray(0, v.bytes), off);
+    variables.set(v.name, address);
+  }
+  const instance = compiled.instantiate(memory, (name) => variables.get(name)!) as PtxInstance;
+  return { memory, instance, variables };
+}
+
+/** What running a case produced. */
+export interface CaseRun {
+  readonly loaded: Loaded;
+  /** Device address of each buffer. */
+  readonly buffers: ReadonlyMap<string, number>;
+  readonly stats: LaunchStats | null;
+  /** Text handed to `printf`, per call. */
+  readonly printed: readonly string[];
+  /** The launch's error, if it failed. */
+  readonly error: unknown;
+  /** Each output's bytes after the launch (when it succeeded). */
+  readonly outputs: ReadonlyMap<string, ElemArray>;
+}
+
+function bytesOf(a: ElemArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Runs a corpus case on the engine. */
+export function runCase(c: KernelCase, options: LaunchOptions = {}, loaded = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'))): CaseRun {
+  const { memory, instance, variables } = loaded;
+  const buffers = new Map<string, number>();
+  for (const spec of bufferSpecs(c)) {
+    const data = bytesOf(initialContents(spec));
+    const a = memory.alloc(Math.max(1, data.byteLength), `buffer ${spec.name}`);
+    memory.bytes.set(data, a - memory.base);
+    buffers.set(spec.name, a);
+  }
+  for (const g of c.globals ?? []) memory.bytes.set(bytesOf(g.data), variables.get(g.symbol)! - memory.base);
+  const info = instance.module.kernels.get(c.entry);
+  if (info === undefined) throw new Error(`${c.name}: no kernel ${c.entry}`);
+  const params = new Uint8Array(Math.max(8, info.paramBytes));
+  const view = new DataView(params.buffer);
+  c.args.forEach((arg, i) => {
+    const p = info.params[i]!;
+    switch (arg.kind) {
+      case 'in': case 'out': case 'inout': view.setBigUint64(p.offset, BigInt(buffers.get(arg.name)!), true); break;
+      case 'rawPointer': view.setBigUint64(p.offset, arg.address, true); break;
+      case 'scalar': writeElement(view, p.offset, arg.type, arg.value); break;
+      case 'struct': params.set(encodeStruct(arg, (name) => BigInt(buffers.get(name)!)), p.offset); break;
+    }
+  });
+  const printed: string[] = [];
+  let stats: LaunchStats | null = null;
+  let error: unknown = null;
+  try {
+    stats = instance.launch({
+      kernel: c.entry, grid: c.grid, block: c.block, dynamicSharedBytes: c.sharedMemBytes, params,
+      options: { ...options, printf: (t) => printed.push(t) },
+    });
+  } catch (e) {
+    error = e;
+  }
+  const outputs = new Map<string, ElemArray>();
+  if (error === null) {
+    for (const o of outputSpecs(c)) {
+      const got = newArray(o.type, o.length);
+      const at = o.from === 'buffer' ? buffers.get(o.name)! : variables.get(o.name)!;
+      bytesOf(got).set(memory.bytes.subarray(at - memory.base, at - memory.base + got.byteLength));
+      outputs.set(o.name, got);
+    }
+  }
+  return { loaded, buffers, stats, printed, error, outputs };
+}
+
+/** A kernel launch on hand-written PTX: `params` are written as given (8 bytes each for bigints, 4 for numbers, aligned). */
+export function runPtx(ptx: string, kernel: string, dims: { grid?: readonly [number, number, number]; block?: readonly [number, number, number]; shared?: number; cluster?: readonly [number, number, number] },
+  params: readonly (number | bigint)[], options: LaunchOptions = {}, loaded = load(ptx)): { loaded: Loaded; stats: LaunchStats; printed: string[] } {
+  const bytes = new Uint8Array(Math.max(8, params.length * 8));
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const p of params) {
+    if (typeof p === 'bigint') {
+      at = Math.ceil(at / 8) * 8;
+      view.setBigUint64(at, BigInt.asUintN(64, p), true);
+      at += 8;
+    } else {
+      view.setUint32(at, p >>> 0, true);
+      at += 4;
+    }
+  }
+  const printed: string[] = [];
+  const stats = loaded.instance.launch({
+    kernel, grid: dims.grid ?? [1, 1, 1], block: dims.block ?? [32, 1, 1], dynamicSharedBytes: dims.shared ?? 0, params: bytes,
+    ...(dims.cluster ? { cluster: dims.cluster } : {}),
+    options: { ...options, printf: (t) => printed.push(t) },
+  });
+  return { loaded, stats, printed };
+}
