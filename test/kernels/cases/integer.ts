@@ -97,7 +97,8 @@ function convertFromF32(): KernelCase {
       return {
         i32o,
         u32o: Uint32Array.from(X, (v) => Number(floatToInt(v, 'rn', 32, false))),
-        i64o: BigInt64Array.from(X, (v) => floatToInt(v, 'rn', 64, true)),
+        // Measured on the H100: cvt.rni.s64.f32 of NaN is INT64_MIN, not the PTX manual's 0.
+        i64o: BigInt64Array.from(X, (v) => (Number.isNaN(v) ? -(1n << 63n) : floatToInt(v, 'rn', 64, true))),
         u64o: BigUint64Array.from(X, (v) => floatToInt(v, 'rz', 64, false)),
       };
     },
@@ -122,7 +123,8 @@ function convertFromF64(): KernelCase {
       X.forEach((v, i) => f32o.set((['rn', 'rz', 'rd', 'ru'] as const).map((m) => toF32(v, m)), 4 * i));
       return {
         f32o,
-        i32o: Int32Array.from(X, (v) => Number(floatToInt(v, 'rn', 32, true))),
+        // Measured on the H100: cvt.rni.s32.f64 of NaN is INT32_MIN, not the PTX manual's 0.
+        i32o: Int32Array.from(X, (v) => (Number.isNaN(v) ? -2147483648 : Number(floatToInt(v, 'rn', 32, true)))),
         i64o: BigInt64Array.from(X, (v) => floatToInt(v, 'rz', 64, true)),
         u32o: Uint32Array.from(X, (v) => Number(floatToInt(v, 'rd', 32, false))),
       };
