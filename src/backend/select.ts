@@ -13,7 +13,7 @@
  */
 import { CudaError, InvalidArgumentError } from '../errors.js';
 import { EmulatedBackend, type EmulatedBackendOptions } from './emulated/backend.js';
-import { unavailableEngine } from './emulated/engine-placeholder.js';
+import { createPtxEngine } from '../emu/exec/engine.js';
 import type { Backend } from './types.js';
 import { createNativeBackend } from './native/index.js';
 
@@ -54,10 +54,8 @@ export function probeNativeBackend(): { readonly backend: Backend | null; readon
 }
 
 /**
- * A new emulated backend. `CUDAJS_EMU_DEVICES` (1 … 64, default 1) sets the number of devices.
- *
- * TODO(lead): pass the PTX execution engine here once the engine branch lands; until then module
- * loads fail with CUDA_ERROR_JIT_COMPILER_NOT_FOUND (everything else works).
+ * A new emulated backend running PTX on the CPU with the engine of `src/emu/exec`.
+ * `CUDAJS_EMU_DEVICES` (1 … 64, default 1) sets the number of devices.
  */
 export function createEmulatedBackend(env: NodeJS.ProcessEnv = process.env, options: EmulatedBackendOptions = {}): Backend {
   const raw = env['CUDAJS_EMU_DEVICES'];
@@ -65,7 +63,7 @@ export function createEmulatedBackend(env: NodeJS.ProcessEnv = process.env, opti
   if (!Number.isInteger(count) || count < 1 || count > 64) {
     throw new InvalidArgumentError('selectBackend', `CUDAJS_EMU_DEVICES='${raw}' is not a device count from 1 to 64`);
   }
-  return new EmulatedBackend(unavailableEngine, count, options);
+  return new EmulatedBackend(createPtxEngine(), count, options);
 }
 
 /** The backend factories {@link chooseBackend} uses (replaceable in tests). */

@@ -1,9 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmulatedBackend } from '../../src/backend/emulated/backend.js';
-import { unavailableEngine } from '../../src/backend/emulated/engine-placeholder.js';
 import type { DevicePointer, FunctionHandle, LaunchDims, ParamBlock, StreamHandle } from '../../src/backend/types.js';
 import { DriverError, KernelFaultError } from '../../src/errors.js';
+import { fail } from '../../src/backend/driver-error.js';
+import type { EmuEngine } from '../../src/emu/engine.js';
 import { expectCode, fixture, kernelsPtx, setup, type KernelRun } from './emulated-backend-double.js';
 
 const INVALID_VALUE = 1;
@@ -125,6 +126,9 @@ describe('emulated modules: loading', () => {
     const e = expectCode(() => backend.moduleLoad(bad, {}), INVALID_PTX);
     assert.equal(e.call, 'cuModuleLoadDataEx');
     assert.match(e.explanation, /PTX JIT compilation failed — error log: line 4, column 1, at 'bogus.op': unknown instruction/);
+    const unavailableEngine: EmuEngine = {
+      compile: (_ptx, call) => fail(JIT_COMPILER_NOT_FOUND, call, 'no PTX execution engine'),
+    };
     const placeholder = new EmulatedBackend(unavailableEngine, 1, { memoryBytes: 1 << 20 });
     placeholder.contextCreate(0, 0);
     expectCode(() => placeholder.moduleLoad(kernelsPtx(), {}), JIT_COMPILER_NOT_FOUND);

@@ -5,7 +5,6 @@
  */
 export { EmulatedBackend, type EmulatedBackendOptions } from './backend.js';
 export { SM90, EMULATED_DEVICE_NAME, EMULATED_DRIVER_VERSION, DEVICE_ATTRIBUTES, emulatedDeviceUuid } from './attributes.js';
-export { unavailableEngine } from './engine-placeholder.js';
 export { occupancy, maxPotentialBlockSize, type OccupancyFunction, type OccupancyResult } from './occupancy.js';
 export { parseFatbin, isFatbin, type FatbinEntry } from './fatbin.js';
 export { ptxFromImage, type PtxImage } from './image.js';
