@@ -174,8 +174,9 @@ export class Scope implements Disposable {
     return this.#pending;
   }
 
-  /** What the scope holds now. */
+  /** What the scope holds now (after checking whether its context was reset outside cudajs). */
   stats(): ScopeStats {
+    for (const ctx of this.#provider.heldAll()) ctx.state.detectReset(`${this.#label}.stats`);
     this.#forgetAllDead();
     let loadedModules = 0;
     for (const [state, slot] of this.#slots) if (state.deadReason === null) loadedModules += slot.modules.size;
@@ -259,10 +260,17 @@ export class Scope implements Disposable {
   /**
    * The kernel object of a registered kernel in the scope's context, loading its module there on
    * first use. Launching it directly is the fastest path (no per-launch lookup); after a reset the
-   * object fails with a `ContextResetError`: ask again after {@link recover}.
+   * object fails with a `ContextResetError`: ask again after {@link recover}. Unlike a launch, this
+   * call checks that the context was not reset behind cudajs.
    */
   kernel(kernel: RegisteredKernel): Kernel {
-    return this.kernelFor(`${this.#label}.kernel`, 'own', kernel);
+    const call = `${this.#label}.kernel`;
+    const ctx = this.contextFor(call, 'own');
+    if (ctx.state.detectReset(call) !== null) {
+      this.#forgetAllDead();
+      return this.kernel(kernel); // throws the pending reset, or acquires anew when the scope itself was the one to reset
+    }
+    return this.kernelFor(call, 'own', kernel);
   }
 
   /** Waits for all work in the scope's context (cuCtxSynchronize). */
