@@ -6,12 +6,11 @@
  *
  * Pattern used throughout: an operation computes `s = RN64(exact)` with JS arithmetic plus the
  * exact error `e` (or just its sign), then `toOdd(s, e)` ({@link toOdd}) and one final rounding to
- * the target format. This is correct for every target with ≤ 51 significand bits and every mode.
+ * the target format. This is correct for every target with ≤ 51 significand bits and every mode
+ * (`toOdd` lives in bits.ts).
  * @module
  */
 import { exponentOf, nextDownF32, nextDownF64, nextUpF32, nextUpF64, pow2, F32_MAX } from './bits.js';
-
-export { toOdd } from './bits.js';
 
 /**
  * IEEE rounding direction of a PTX rounding modifier. The floating-point modifiers
