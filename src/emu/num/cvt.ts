@@ -33,7 +33,7 @@ const TWO64 = 18446744073709551616;
  */
 export function floatToInt(x: number, mode: Rounding, bits: number, signed: boolean): number {
   if (x !== x) return 0;
-  return satInt(roundToIntegral(x, mode), bits, signed);
+  return satInt(roundToIntegral(x, mode), bits, signed) + 0; // + 0: no −0 results
 }
 
 /** `cvt.{rni,…}.s64.{f16,f32,f64}` (BigInt result; NaN → 0; saturating). */
