@@ -21,8 +21,8 @@
  * `0x7FFF` (`CUDART_NAN_FP16` / `CUDART_NAN_BF16`).
  * @module
  */
-import { F16_CANONICAL_NAN, bitsToF32, exponentOf, f32ToRawBits, isNegZero, pow2, toOdd } from './bits.js';
-import { BFLOAT16, BINARY16, RM, RN, type Rounding, roundToFormat, twoSumErr } from './round.js';
+import { F16_CANONICAL_NAN, bitsToF32, f32ToRawBits, isNegZero, pow2, toOdd } from './bits.js';
+import { RM, RN, type Rounding, roundTo16Bits, twoSumErr } from './round.js';
 
 /** `.ftz`: flush binary16 subnormal inputs and results to sign-preserving zero. */
 export const HALF_FTZ = 1;
@@ -52,30 +52,13 @@ export function bf16ToNumber(h: number): number {
   return bitsToF32((h & 0xffff) << 16);
 }
 
-/** Binary16 bits of `v`, a value representable in binary16 (or ±∞, ±0, NaN → 0x7FFF). */
-function encodeF16(v: number): number {
-  if (v !== v) return F16_CANONICAL_NAN;
-  const sign = v < 0 || (v === 0 && isNegZero(v)) ? 0x8000 : 0;
-  const av = Math.abs(v);
-  if (av === Infinity) return sign | 0x7c00;
-  if (av < 6.103515625e-5) return sign | (av * 16777216); // subnormal or zero: av / 2^-24
-  const e = exponentOf(av);
-  return sign | ((e + 15) << 10) | ((av * pow2(10 - e)) - 1024);
-}
-
-/** Bfloat16 bits of `v`, a value representable in bfloat16 (or ±∞, ±0, NaN → 0x7FFF). */
-function encodeBF16(v: number): number {
-  if (v !== v) return F16_CANONICAL_NAN;
-  return f32ToRawBits(v) >>> 16; // v is exactly representable in binary32 with 16 low zero bits
-}
-
 /**
  * Rounds `x` (a number taken as exact: a binary32 or binary64 value) to binary16 bits in mode
  * `mode`: `cvt.{rn,rz,rm,rp}.f16.{f32,f64}`. NaN → `0x7FFF`.
  */
 export function toF16(x: number, mode: Rounding): number {
   if (mode === RN) return toF16Rn(x);
-  return encodeF16(roundToFormat(x, mode, BINARY16));
+  return roundTo16Bits(x, mode, 10, -14);
 }
 
 /**
@@ -83,7 +66,7 @@ export function toF16(x: number, mode: Rounding): number {
  * binary32 bit pattern when `x` is a binary32 value, falling back to the generic path otherwise.
  */
 export function toF16Rn(x: number): number {
-  if (Math.fround(x) !== x) return x !== x ? F16_CANONICAL_NAN : encodeF16(roundToFormat(x, RN, BINARY16));
+  if (Math.fround(x) !== x) return roundTo16Bits(x, RN, 10, -14); // not a binary32 value (or NaN)
   const u = f32ToRawBits(x);
   const sign = (u >>> 16) & 0x8000;
   const a = u & 0x7fffffff;
@@ -104,7 +87,7 @@ export function toF16Rn(x: number): number {
 
 /** Rounds `x` to bfloat16 bits in mode `mode`: `cvt.{rn,rz,rm,rp}.bf16.{f32,f64}`. NaN → `0x7FFF`. */
 export function toBF16(x: number, mode: Rounding): number {
-  return encodeBF16(roundToFormat(x, mode, BFLOAT16));
+  return roundTo16Bits(x, mode, 7, -126);
 }
 
 /** `cvt.rn.f16x2.f32 d, a, b`: `a` → bits 31..16, `b` → bits 15..0. */
@@ -140,8 +123,8 @@ function decode(h: number, bf: boolean, flags: number): number {
 }
 
 function encode(v: number, mode: Rounding, bf: boolean, flags: number): number {
-  if (bf) return encodeBF16(roundToFormat(v, mode, BFLOAT16));
-  const h = mode === RN ? toF16Rn(v) : encodeF16(roundToFormat(v, mode, BINARY16));
+  if (bf) return roundTo16Bits(v, mode, 7, -126);
+  const h = mode === RN ? toF16Rn(v) : roundTo16Bits(v, mode, 10, -14);
   return (flags & HALF_FTZ) !== 0 ? ftzF16(h) : h;
 }
 

@@ -445,13 +445,19 @@ export function fns(mask: number, base: number, offset: number): number {
 
 // ---------------------------------------------------------------- prmt / lop3 / dot products
 
-/** `prmt` mode codes: default (`prmt.b32`), `.f4e`, `.b4e`, `.rc8`, `.ecl`, `.ecr`, `.rc16`. */
+/** `prmt.b32` (no mode): generic byte selection by the four nibbles of `c`. */
 export const PRMT_DEFAULT = 0;
+/** `prmt.b32.f4e`: forward 4-byte extract. */
 export const PRMT_F4E = 1;
+/** `prmt.b32.b4e`: backward 4-byte extract. */
 export const PRMT_B4E = 2;
+/** `prmt.b32.rc8`: replicate one byte. */
 export const PRMT_RC8 = 3;
+/** `prmt.b32.ecl`: edge clamp left. */
 export const PRMT_ECL = 4;
+/** `prmt.b32.ecr`: edge clamp right. */
 export const PRMT_ECR = 5;
+/** `prmt.b32.rc16`: replicate one half-word. */
 export const PRMT_RC16 = 6;
 
 /** Byte `i` (0..7) of the 64-bit value b:a. */

@@ -1,16 +1,22 @@
 /**
  * 64-bit integer instructions (`.u64`, `.s64`, `.b64`; and the 32→64 `mul.wide`/`mad.wide`), in
- * two representations:
+ * two representations that alias the same memory:
  *
- * - **Pair form** (`…64(lo, hi, …)`): a 64-bit value is two int32 numbers, the low and high
- *   words, as read from an `Int32Array` aliasing the engine's `BigInt64Array` register file
- *   (element 2k is the low word of 64-bit register k on a little-endian host). Results go to the
- *   shared scratch {@link I64} (`I64[0]` low, `I64[1]` high); nothing allocates. This is the fast
- *   path: see the benchmark in the folder's report (pair add/mul.lo run 10–40× faster than
- *   BigInt, whose every read from a `BigInt64Array` allocates).
  * - **BigInt form** (`…64Big(a, b)`): operands are BigInts (any representative mod 2^64),
- *   results are signed BigInts in [−2^63, 2^63) ready for a `BigInt64Array`. Used for division
- *   and rare instructions, and as a readable reference.
+ *   results are signed BigInts in [−2^63, 2^63) ready for a `BigInt64Array`.
+ * - **Pair form** (`…64(lo, hi, …)`): a 64-bit value is two int32 numbers, the low and high words,
+ *   as read from an `Int32Array` over the engine's `BigInt64Array` register file (element 2k is
+ *   the low word of register k on a little-endian host). Results go to the shared scratch
+ *   {@link I64} (`I64[0]` low, `I64[1]` high); nothing allocates.
+ *
+ * Which to use (measured with test/fixtures/num/bench.ts, Node 20 / V8 11.3): V8 lowers BigInt
+ * `+ − * & | ^`, shifts by constants and `BigInt(int32)` to machine int64 operations when the
+ * operands are loaded from and the result stored to a `BigInt64Array`, without allocating —
+ * `R[d] = R[a] + R[b]` runs at 200–700 M/s and `mul.lo`/`mul.wide` at ~200 M/s, faster than any
+ * function call. So the engine should emit those inline. Everything else allocates in BigInt form
+ * (a call boundary, `>> 64n`, shifts by a register, conversion to a Number: 20–40 M/s), where the
+ * pair forms run at 60–120 M/s: `mul.hi`, `shl`/`shr` by a register, bit-field and bit-count
+ * instructions, 64-bit ↔ 32-bit/float conversions. Division stays in BigInt form.
  *
  * PTX ISA 9.1 §9.7.1 (integer arithmetic), §9.7.2 (extended precision), §9.7.8 (shifts).
  * @module

@@ -136,29 +136,54 @@ export function roundToFormat(x: number, mode: Rounding, fmt: FloatFormat): numb
 }
 
 /**
+ * Rounds `x` (taken as exact) to a 16-bit binary format with `mant` fraction bits and least
+ * normal exponent `emin` (binary16: 10, −14; bfloat16: 7, −126) in mode `mode`, and returns the
+ * bit pattern: sign in bit 15, overflow to ±∞ or ±max per mode, gradual underflow, NaN → 0x7FFF.
+ */
+export function roundTo16Bits(x: number, mode: Rounding, mant: number, emin: number): number {
+  if (x !== x) return 0x7fff;
+  const neg = x < 0 || (x === 0 && 1 / x < 0);
+  const sign = neg ? 0x8000 : 0;
+  const ax = neg ? -x : x;
+  const inf = (3 - 2 * emin) << mant; // all-ones exponent field
+  if (ax === 0) return sign;
+  if (ax === Infinity) return sign | inf;
+  let e = exponentOf(ax);
+  if (e > 1 - emin) {
+    const toInf = mode === RN || (mode === RP && !neg) || (mode === RM && neg);
+    return sign | (toInf ? inf : inf - 1);
+  }
+  if (e < emin) e = emin;
+  const m = ax * pow2(mant - e); // exact: m < 2^(mant+1)
+  let mi = Math.floor(m);
+  const frac = m - mi;
+  if (frac !== 0) {
+    if (mode === RN) {
+      if (frac > 0.5 || (frac === 0.5 && (mi & 1) === 1)) mi += 1;
+    } else if (mode === RP) {
+      if (!neg) mi += 1;
+    } else if (mode === RM) {
+      if (neg) mi += 1;
+    }
+  }
+  // normal: biased exponent e − emin + 1 with the implicit bit of mi; subnormal: mi < 2^mant
+  const bits = ((e - emin) << mant) + mi;
+  return sign | (bits >= inf ? inf : bits); // a carry past max only happens when rounding away
+}
+
+/**
  * Rounds the binary64 `x`, taken as exact, to binary32 in mode `mode` (`.rn` is `Math.fround`).
- * Equivalent to `roundToFormat(x, mode, BINARY32)`, faster for the directed modes.
+ * Equivalent to `roundToFormat(x, mode, BINARY32)`, faster.
  */
 export function roundF32(x: number, mode: Rounding): number {
   const f = Math.fround(x);
   if (mode === RN || f === x || f !== f) return f;
-  if (f === Infinity || f === -Infinity) {
-    if (x === f) return f;
-    return overflowed(mode, x < 0, F32_MAX);
-  }
-  // x lies strictly between two adjacent binary32 values, one of which is f.
-  let lo: number;
-  let hi: number;
-  if (f < x) {
-    lo = f;
-    hi = nextUpF32(f);
-  } else {
-    hi = f;
-    lo = nextDownF32(f);
-  }
-  if (mode === RM) return lo;
-  if (mode === RP) return hi;
-  return x > 0 ? lo : hi;
+  // x lies strictly between f = RN(x) and f's neighbour on x's side
+  const up = x > f;
+  const towardsPlus = mode === RP || (mode === RZ && x < 0);
+  if (towardsPlus !== up) return f; // the directed result is f itself
+  if (f === Infinity || f === -Infinity) return up ? -F32_MAX : F32_MAX; // RN overflowed, directed does not
+  return up ? nextUpF32(f) : nextDownF32(f);
 }
 
 /**
