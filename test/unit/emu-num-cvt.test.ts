@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bigBitsToF64, bitsToF32 } from '../../src/emu/num/bits.js';
 import {
-  bigToF32, bigToF64, f64ToF32, floatToInt, floatToInt64, floatToS64Big, floatToU64Big, int64ToBF16Value, int64ToF16Value,
+  bigToF32, bigToF64, f64ToF32, floatToInt, floatToInt64, floatToS64Big, floatToU64Big, int64ToBF16, int64ToF16,
   int64ToF32, int64ToF64, int64ToInt64Big, int64ToIntBig, intToF32, intToInt, intToInt64Big, roundIntegral,
 } from '../../src/emu/num/cvt.js';
 import { ftzF32 } from '../../src/emu/num/f32.js';
+import { bf16ToNumber, f16ToNumber } from '../../src/emu/num/half.js';
 import { I64, pairToBigInt } from '../../src/emu/num/int64.js';
 import { RM, RN, RP, RZ, type Rounding } from '../../src/emu/num/round.js';
 import { BF16, F16, F32, F64, MODES, convRef, sameValue } from '../fixtures/num/oracle.js';
@@ -137,8 +138,8 @@ test('64-bit int → f64/f32/f16/bf16: all modes correctly rounded, no double ro
         sameValue(bigToF64(x, m), convRef(x, m, F64)) &&
         sameValue(int64ToF32(lo, hi, signed, m), convRef(x, m, F32)) &&
         sameValue(bigToF32(x, m), convRef(x, m, F32)) &&
-        sameValue(int64ToF16Value(lo, hi, signed, m), convRef(x, m, F16)) &&
-        sameValue(int64ToBF16Value(lo, hi, signed, m), convRef(x, m, BF16))
+        sameValue(f16ToNumber(int64ToF16(lo, hi, signed, m)), convRef(x, m, F16)) &&
+        sameValue(bf16ToNumber(int64ToBF16(lo, hi, signed, m)), convRef(x, m, BF16))
       );
     }),
     { numRuns: RUNS * 2 },

@@ -42,6 +42,11 @@ test('mul.hi / mul.wide / mad (32-bit) vs BigInt products', () => {
     { numRuns: RUNS },
   );
   assert.equal(i64.mulWide32ToNumber(-4, 1000, true), -4000);
+  i64.madWide32(-3, 5, -1, -1, true);
+  assert.equal(i64.pairToBigInt(i64.I64[0]!, i64.I64[1]!), -16n);
+  assert.equal(i64.madWide32Big(0xffffffff, 2, 1n, false), 0x1ffffffffn);
+  assert.equal(i32.madWide16(0xffff, 0xffff, 1, false), 0xfffe0002);
+  assert.equal(i32.madWide16(0x8000, 2, 0, true), -65536);
 });
 
 function clampS32(v: bigint): bigint {

@@ -10,15 +10,17 @@
  *   exact, and same-size rounding to an integral value (`cvt.rni.f32.f32` …).
  * - integer → integer: truncation / sign or zero extension, or saturation with `.sat`.
  *
- * Half-precision sources/destinations: see half.ts (`toF16`, `toBF16`, `f16ToNumber`). 64-bit
- * results come as BigInt (`…Big`) or in pair form into `I64` (int64.ts).
+ * Half-precision sources/destinations: decode with half.ts `f16ToNumber` / `bf16ToNumber` and
+ * encode with `toF16` / `toBF16` (exact for every integer of ≤ 32 bits taken as a number); 64-bit
+ * integer sources have their own functions here. 64-bit results come as BigInt (`…Big`) or in pair
+ * form into `I64` (int64.ts). f32 → f64 is the identity on JS numbers.
  * @module
  */
 import { toOdd } from './bits.js';
 import { bigIntToF64 } from './exact.js';
 import { I64 } from './int64.js';
 import { satInt, wrapInt } from './int32.js';
-import { BINARY16, BFLOAT16, RN, type Rounding, adjustF64, roundF32, roundToFormat, roundToIntegral, twoSumErr } from './round.js';
+import { RN, type Rounding, adjustF64, roundF32, roundTo16Bits, roundToIntegral, twoSumErr } from './round.js';
 
 const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;
@@ -112,14 +114,14 @@ export function int64ToF32(lo: number, hi: number, signed: boolean, mode: Roundi
   return roundF32(pairToOdd(lo, hi, signed), mode);
 }
 
-/** `cvt.{rn,…}.f16.{s64,u64}` from a pair → binary16 value (encode with half.ts `toF16`). */
-export function int64ToF16Value(lo: number, hi: number, signed: boolean, mode: Rounding): number {
-  return roundToFormat(pairToOdd(lo, hi, signed), mode, BINARY16);
+/** `cvt.{rn,rz,rm,rp}.f16.{s64,u64}` from a pair → binary16 bits. */
+export function int64ToF16(lo: number, hi: number, signed: boolean, mode: Rounding): number {
+  return roundTo16Bits(pairToOdd(lo, hi, signed), mode, 10, -14);
 }
 
-/** `cvt.{rn,…}.bf16.{s64,u64}` from a pair → bfloat16 value. */
-export function int64ToBF16Value(lo: number, hi: number, signed: boolean, mode: Rounding): number {
-  return roundToFormat(pairToOdd(lo, hi, signed), mode, BFLOAT16);
+/** `cvt.{rn,rz,rm,rp}.bf16.{s64,u64}` from a pair → bfloat16 bits. */
+export function int64ToBF16(lo: number, hi: number, signed: boolean, mode: Rounding): number {
+  return roundTo16Bits(pairToOdd(lo, hi, signed), mode, 7, -126);
 }
 
 /** `cvt.{rn,rz,rm,rp}.f64.{s64,u64}` from a BigInt. */

@@ -40,8 +40,18 @@ export function wrapInt(x: number, bits: number, signed: boolean): number {
 
 /** `v` (a mathematical integer) clamped to the range of a `bits`-bit signed/unsigned integer. */
 export function satInt(v: number, bits: number, signed: boolean): number {
-  const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-  const min = signed ? -(2 ** (bits - 1)) : 0;
+  let max: number;
+  let min: number;
+  if (bits === 32) {
+    max = signed ? 2147483647 : 4294967295;
+    min = signed ? -2147483648 : 0;
+  } else if (bits === 16) {
+    max = signed ? 32767 : 65535;
+    min = signed ? -32768 : 0;
+  } else {
+    max = signed ? 127 : 255;
+    min = signed ? -128 : 0;
+  }
   return v > max ? max : v < min ? min : v;
 }
 
@@ -97,6 +107,12 @@ export function mulHi16(a: number, b: number, signed: boolean): number {
 export function mulWide16(a: number, b: number, signed: boolean): number {
   const p = wrapInt(a, 16, signed) * wrapInt(b, 16, signed);
   return signed ? p | 0 : p >>> 0;
+}
+
+/** `mad.wide.{u16,s16} d, a, b, c`: the 32-bit product plus the 32-bit `c` (mod 2^32). */
+export function madWide16(a: number, b: number, c: number, signed: boolean): number {
+  const r = mulWide16(a, b, signed) + c;
+  return signed ? r | 0 : r >>> 0;
 }
 
 /** `mad.lo.{u32,s32} d, a, b, c`. */

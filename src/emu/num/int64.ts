@@ -108,6 +108,18 @@ export function mulWide32ToNumber(a: number, b: number, signed: boolean): number
   return signed ? (a | 0) * (b | 0) : (a >>> 0) * (b >>> 0);
 }
 
+/** `mad.wide.{u32,s32} d, a, b, c`: the 64-bit product of two 32-bit values plus the pair c → {@link I64}. */
+export function madWide32(a: number, b: number, clo: number, chi: number, signed: boolean): void {
+  if (signed) mulWideS32(a, b);
+  else mulWideU32(a, b);
+  add64(I64[0]!, I64[1]!, clo, chi);
+}
+
+/** `mad.wide.{u32,s32}` in BigInt form. */
+export function madWide32Big(a: number, b: number, c: bigint, signed: boolean): bigint {
+  return BigInt.asIntN(64, mulWide32Big(a, b, signed) + c);
+}
+
 /** `mul.lo.{u64,s64}`: low 64 bits of a·b → {@link I64}. */
 export function mulLo64(alo: number, ahi: number, blo: number, bhi: number): void {
   const hi = mulHiU32(alo, blo) + Math.imul(alo, bhi) + Math.imul(ahi, blo);
