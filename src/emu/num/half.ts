@@ -87,6 +87,12 @@ export function toF16Rn(x: number): number {
 
 /** Rounds `x` to bfloat16 bits in mode `mode`: `cvt.{rn,rz,rm,rp}.bf16.{f32,f64}`. NaN → `0x7FFF`. */
 export function toBF16(x: number, mode: Rounding): number {
+  if (mode === RN && Math.fround(x) === x) {
+    // binary32 input: drop 16 fraction bits with ties-to-even; a carry into the exponent
+    // (up to 0x7F80 = ∞) is the right result
+    const u = f32ToRawBits(x);
+    return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+  }
   return roundTo16Bits(x, mode, 7, -126);
 }
 
