@@ -14,9 +14,11 @@
  * rounding innocuous?", SIGNUM 1995; p = 24, q = 53 ≥ 50). For `×` there is not even a first
  * rounding (24 × 24 bits fit in 53). Subnormal binary32 results do not break it: a sum of two
  * binary32 values below 2^-125 in magnitude is exact in binary32; a product is exact in binary64;
- * for a quotient q = a/b in the binary32 subnormal range, a binary32 midpoint m ≠ q satisfies
- * |q − m| ≥ 2^min(ea−eb, −150)/Mb, larger than the binary64 rounding error 2^-53·|q| unless
- * Ma ≥ 2^53 — impossible for 24-bit significands; a square root is never subnormal.
+ * for a quotient q = a/b below 2^-126 (a = Ma·2^ea, b = Mb·2^eb, Ma, Mb < 2^24, d = ea − eb), a
+ * midpoint m ≠ q of the 2^-149 grid satisfies |q − m| ≥ 2^min(d, −150)/Mb, and the binary64
+ * rounding error 2^(d−53)·Ma/Mb could reach that only if Ma ≥ 2^53 (d ≤ −150) or
+ * Ma ≥ 2^(−97−d) while |q| < 2^-126 forces Ma < 2^(−102−d) (d > −150) — both impossible; a
+ * square root is never subnormal. (The property tests check all of this against an exact oracle.)
  *
  * **Directed modes** compute `s = RN64(exact)` and the exact error's sign (TwoSum for `+`,
  * Dekker's TwoProduct on the quotient/root for `÷`/`√`; `×` is exact), then `toOdd` and one
