@@ -94,6 +94,14 @@ test('f32 fma: classic double-rounding counterexample where Math.fround(a*b + c)
   assert.equal(fmaF32(a, b, -(2 ** -80), RM), 1);
 });
 
+test('rounding mode arguments default to .rn', () => {
+  const [a, b, c] = [24929 / 32768, 673 / 512, 2 ** -80];
+  assert.equal(fmaF32(a, b, c), fmaF32(a, b, c, RN));
+  assert.equal(fmaF64(0.1, 0.2, 0.3), fmaF64(0.1, 0.2, 0.3, RN));
+  assert.equal(addF32(1, 2 ** -24), 1);
+  assert.equal(divF64(1, 3), 1 / 3);
+});
+
 test('f32 fma: exact zero results follow the IEEE sign rules in every mode', () => {
   for (const m of MODES) {
     const cancel = fmaF32(2, 3, -6, m);

@@ -25,7 +25,8 @@
  * directed rounding to binary32 — exact for every input, no slow path.
  *
  * `.ftz` and `.sat` are separate functions composed by the caller: flush the inputs with
- * {@link ftzF32}, compute, flush the result, then {@link satF32}.
+ * {@link ftzF32}, compute, flush the result, then {@link satF32}. The `mode` argument of every
+ * rounding function (here, in f64.ts, fma.ts and half.ts) defaults to `.rn`.
  * @module
  */
 import { F32_MIN_NORMAL, f32ToRawBits, bitsToF32, isNegZero, signBit, toOdd } from './bits.js';
@@ -52,7 +53,7 @@ function zeroSumSign(a: number, b: number, mode: Rounding): number {
 }
 
 /** `add{.rnd}.f32 d, a, b` (`.rn` when no modifier is given). */
-export function addF32(a: number, b: number, mode: Rounding): number {
+export function addF32(a: number, b: number, mode: Rounding = RN): number {
   const s = a + b;
   if (mode === RN) return Math.fround(s);
   if (s - s !== 0) return s; // NaN or ±∞
@@ -61,17 +62,17 @@ export function addF32(a: number, b: number, mode: Rounding): number {
 }
 
 /** `sub{.rnd}.f32 d, a, b`. */
-export function subF32(a: number, b: number, mode: Rounding): number {
+export function subF32(a: number, b: number, mode: Rounding = RN): number {
   return addF32(a, -b, mode);
 }
 
 /** `mul{.rnd}.f32 d, a, b`. The binary64 product of two binary32 values is exact. */
-export function mulF32(a: number, b: number, mode: Rounding): number {
+export function mulF32(a: number, b: number, mode: Rounding = RN): number {
   return roundF32(a * b, mode);
 }
 
 /** `div.{rn,rz,rm,rp}.f32 d, a, b` (IEEE-compliant division; see approx.ts for `.approx`/`.full`). */
-export function divF32(a: number, b: number, mode: Rounding): number {
+export function divF32(a: number, b: number, mode: Rounding = RN): number {
   const q = a / b;
   if (mode === RN || q === 0 || q - q !== 0) return Math.fround(q); // also NaN and ±∞
   // remainder a − q·b, exactly: p = fl(q·b) is within 2 ulps of a, so a − p is exact (Sterbenz)
@@ -81,12 +82,12 @@ export function divF32(a: number, b: number, mode: Rounding): number {
 }
 
 /** `rcp.{rn,rz,rm,rp}.f32 d, a`: 1/a correctly rounded. */
-export function rcpF32(a: number, mode: Rounding): number {
+export function rcpF32(a: number, mode: Rounding = RN): number {
   return divF32(1, a, mode);
 }
 
 /** `sqrt.{rn,rz,rm,rp}.f32 d, a`; √(−0) = −0, negative → NaN. */
-export function sqrtF32(a: number, mode: Rounding): number {
+export function sqrtF32(a: number, mode: Rounding = RN): number {
   const s = Math.sqrt(a);
   if (mode === RN || s === 0 || s - s !== 0) return Math.fround(s); // also NaN and +∞
   const p = s * s;

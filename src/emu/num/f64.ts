@@ -22,7 +22,7 @@ const PROD_MIN = 2 ** -969;
 const PROD_MAX = 2 ** 1020;
 
 /** `add{.rnd}.f64 d, a, b`. */
-export function addF64(a: number, b: number, mode: Rounding): number {
+export function addF64(a: number, b: number, mode: Rounding = RN): number {
   const s = a + b;
   if (mode === RN || s !== s) return s;
   if (s === Infinity || s === -Infinity) {
@@ -37,12 +37,12 @@ export function addF64(a: number, b: number, mode: Rounding): number {
 }
 
 /** `sub{.rnd}.f64 d, a, b`. */
-export function subF64(a: number, b: number, mode: Rounding): number {
+export function subF64(a: number, b: number, mode: Rounding = RN): number {
   return addF64(a, -b, mode);
 }
 
 /** `mul{.rnd}.f64 d, a, b`. */
-export function mulF64(a: number, b: number, mode: Rounding): number {
+export function mulF64(a: number, b: number, mode: Rounding = RN): number {
   const p = a * b;
   if (mode === RN || p !== p || a === 0 || b === 0) return p;
   const ap = Math.abs(p);
@@ -54,7 +54,7 @@ export function mulF64(a: number, b: number, mode: Rounding): number {
 }
 
 /** `div.{rn,rz,rm,rp}.f64 d, a, b`. */
-export function divF64(a: number, b: number, mode: Rounding): number {
+export function divF64(a: number, b: number, mode: Rounding = RN): number {
   const q = a / b;
   if (mode === RN || q !== q || a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return q;
   const aq = Math.abs(q);
@@ -68,12 +68,12 @@ export function divF64(a: number, b: number, mode: Rounding): number {
 }
 
 /** `rcp.{rn,rz,rm,rp}.f64 d, a`: 1/a correctly rounded. */
-export function rcpF64(a: number, mode: Rounding): number {
+export function rcpF64(a: number, mode: Rounding = RN): number {
   return divF64(1, a, mode);
 }
 
 /** `sqrt.{rn,rz,rm,rp}.f64 d, a`. */
-export function sqrtF64(a: number, mode: Rounding): number {
+export function sqrtF64(a: number, mode: Rounding = RN): number {
   const s = Math.sqrt(a);
   if (mode === RN || s === 0 || s - s !== 0) return s; // also NaN and +∞
   if (a >= PROD_MIN && a < PROD_MAX) {

@@ -23,7 +23,7 @@ import { fmaF64Exact } from './exact.js';
 import { RM, RN, type Rounding, adjustF64, roundF32, twoProdErr, twoSumErr } from './round.js';
 
 /** `fma.rnd.f32 d, a, b, c` / `mad.rnd.f32`: a·b + c rounded once. */
-export function fmaF32(a: number, b: number, c: number, mode: Rounding): number {
+export function fmaF32(a: number, b: number, c: number, mode: Rounding = RN): number {
   const p = a * b; // exact
   const s = p + c;
   if (s - s !== 0) return s; // ±∞ or NaN
@@ -105,7 +105,7 @@ function signOfSum4(a: number, b: number, c: number, d: number): number {
  * z = RN(a·b + c) from the fast path and the exact sign of a·b + c − z (Dekker product, then the
  * sign of uh + ul + c − z), and step one ulp when needed.
  */
-export function fmaF64(a: number, b: number, c: number, mode: Rounding): number {
+export function fmaF64(a: number, b: number, c: number, mode: Rounding = RN): number {
   const z = fmaRnCore(a, b, c);
   if (z !== z) return fmaSpecialF64(a, b, c, mode);
   if (mode === RN) return z;

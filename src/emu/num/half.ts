@@ -164,35 +164,35 @@ function fmaCore(a: number, b: number, c: number, mode: Rounding, bf: boolean, f
 }
 
 /** `add{.rnd}{.ftz}{.sat}.f16 d, a, b`. */
-export function addF16(a: number, b: number, mode: Rounding, flags: number): number {
+export function addF16(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return addCore(a, b, mode, false, flags);
 }
 /** `sub{.rnd}{.ftz}{.sat}.f16 d, a, b`. */
-export function subF16(a: number, b: number, mode: Rounding, flags: number): number {
+export function subF16(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return addCore(a, b ^ 0x8000, mode, false, flags);
 }
 /** `mul{.rnd}{.ftz}{.sat}.f16 d, a, b`. */
-export function mulF16(a: number, b: number, mode: Rounding, flags: number): number {
+export function mulF16(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return mulCore(a, b, mode, false, flags);
 }
 /** `fma.rnd{.ftz}{.sat}.f16 d, a, b, c` and `fma.rn{.ftz}.relu.f16`. */
-export function fmaF16(a: number, b: number, c: number, mode: Rounding, flags: number): number {
+export function fmaF16(a: number, b: number, c: number, mode: Rounding = RN, flags = 0): number {
   return fmaCore(a, b, c, mode, false, flags);
 }
 /** `add{.rnd}.bf16 d, a, b`. */
-export function addBF16(a: number, b: number, mode: Rounding): number {
+export function addBF16(a: number, b: number, mode: Rounding = RN): number {
   return addCore(a, b, mode, true, 0);
 }
 /** `sub{.rnd}.bf16 d, a, b`. */
-export function subBF16(a: number, b: number, mode: Rounding): number {
+export function subBF16(a: number, b: number, mode: Rounding = RN): number {
   return addCore(a, b ^ 0x8000, mode, true, 0);
 }
 /** `mul{.rnd}.bf16 d, a, b`. */
-export function mulBF16(a: number, b: number, mode: Rounding): number {
+export function mulBF16(a: number, b: number, mode: Rounding = RN): number {
   return mulCore(a, b, mode, true, 0);
 }
 /** `fma.rnd{.relu}.bf16 d, a, b, c` (flags: {@link HALF_RELU} only). */
-export function fmaBF16(a: number, b: number, c: number, mode: Rounding, flags: number): number {
+export function fmaBF16(a: number, b: number, c: number, mode: Rounding = RN, flags = 0): number {
   return fmaCore(a, b, c, mode, true, flags);
 }
 
@@ -266,35 +266,35 @@ function pack2(lo: number, hi: number): number {
 }
 
 /** `add{.rnd}{.ftz}{.sat}.f16x2 d, a, b`. */
-export function addF16x2(a: number, b: number, mode: Rounding, flags: number): number {
+export function addF16x2(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return pack2(addCore(a & 0xffff, b & 0xffff, mode, false, flags), addCore(a >>> 16, b >>> 16, mode, false, flags));
 }
 /** `sub{.rnd}{.ftz}{.sat}.f16x2 d, a, b`. */
-export function subF16x2(a: number, b: number, mode: Rounding, flags: number): number {
+export function subF16x2(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return addF16x2(a, (b ^ 0x80008000) >>> 0, mode, flags);
 }
 /** `mul{.rnd}{.ftz}{.sat}.f16x2 d, a, b`. */
-export function mulF16x2(a: number, b: number, mode: Rounding, flags: number): number {
+export function mulF16x2(a: number, b: number, mode: Rounding = RN, flags = 0): number {
   return pack2(mulCore(a & 0xffff, b & 0xffff, mode, false, flags), mulCore(a >>> 16, b >>> 16, mode, false, flags));
 }
 /** `fma.rnd{.ftz}{.sat|.relu}.f16x2 d, a, b, c`. */
-export function fmaF16x2(a: number, b: number, c: number, mode: Rounding, flags: number): number {
+export function fmaF16x2(a: number, b: number, c: number, mode: Rounding = RN, flags = 0): number {
   return pack2(fmaCore(a & 0xffff, b & 0xffff, c & 0xffff, mode, false, flags), fmaCore(a >>> 16, b >>> 16, c >>> 16, mode, false, flags));
 }
 /** `add{.rnd}.bf16x2 d, a, b`. */
-export function addBF16x2(a: number, b: number, mode: Rounding): number {
+export function addBF16x2(a: number, b: number, mode: Rounding = RN): number {
   return pack2(addCore(a & 0xffff, b & 0xffff, mode, true, 0), addCore(a >>> 16, b >>> 16, mode, true, 0));
 }
 /** `sub{.rnd}.bf16x2 d, a, b`. */
-export function subBF16x2(a: number, b: number, mode: Rounding): number {
+export function subBF16x2(a: number, b: number, mode: Rounding = RN): number {
   return addBF16x2(a, (b ^ 0x80008000) >>> 0, mode);
 }
 /** `mul{.rnd}.bf16x2 d, a, b`. */
-export function mulBF16x2(a: number, b: number, mode: Rounding): number {
+export function mulBF16x2(a: number, b: number, mode: Rounding = RN): number {
   return pack2(mulCore(a & 0xffff, b & 0xffff, mode, true, 0), mulCore(a >>> 16, b >>> 16, mode, true, 0));
 }
 /** `fma.rnd{.relu}.bf16x2 d, a, b, c`. */
-export function fmaBF16x2(a: number, b: number, c: number, mode: Rounding, flags: number): number {
+export function fmaBF16x2(a: number, b: number, c: number, mode: Rounding = RN, flags = 0): number {
   return pack2(fmaCore(a & 0xffff, b & 0xffff, c & 0xffff, mode, true, flags), fmaCore(a >>> 16, b >>> 16, c >>> 16, mode, true, flags));
 }
 /** `min{.ftz}{.NaN}{.xorsign.abs}.f16x2`. */
