@@ -62,6 +62,11 @@ export abstract class Resource implements Disposable {
     return this.#disposed;
   }
 
+  /** True while the object can be used: not disposed and not invalidated. Cheap, for hot paths. */
+  get usable(): boolean {
+    return !this.#disposed && this.invalidReason() === null;
+  }
+
   /**
    * Throws {@link DisposedError} naming `call` if the object was disposed or became invalid (a
    * {@link ContextResetError} when its context was reset).

@@ -80,16 +80,27 @@ export class Stream extends ContextBound {
     return context.enter('Stream.priorityRange', () => backend().streamPriorityRange());
   }
 
+  /**
+   * Runs an operation on this stream. A created stream names its context itself, so the driver
+   * needs no current context for it (one FFI call saved on synchronize and on every poll); the
+   * legacy default stream means "the current context's", so for it the context is entered.
+   */
+  #onStream<T>(call: string, fn: () => T): T {
+    if (this.handle === DEFAULT_STREAM) return this.enterContext(call, fn);
+    if (!this.usable) this.assertLive(call);
+    return fn();
+  }
+
   /** Blocks until all work queued on the stream has completed (cuStreamSynchronize). */
   synchronize(): void {
-    this.enterContext('Stream.synchronize', () => backend().streamSynchronize(this.handle));
-    this.#inFlight = [];
+    this.#onStream('Stream.synchronize', () => backend().streamSynchronize(this.handle));
+    if (this.#inFlight.length) this.#inFlight = [];
   }
 
   /** True when all work queued on the stream has completed (cuStreamQuery). */
   query(): boolean {
-    const idle = this.enterContext('Stream.query', () => backend().streamQuery(this.handle));
-    if (idle) this.#inFlight = [];
+    const idle = this.#onStream('Stream.query', () => backend().streamQuery(this.handle));
+    if (idle && this.#inFlight.length) this.#inFlight = [];
     return idle;
   }
 
