@@ -151,6 +151,12 @@ export function recover(): void {
 /**
  * Registers a module once: PTX text, PTX / cubin / fatbin bytes, or a function producing one on
  * first use. Its kernels load into each context (for each scope) on their first launch and stay.
+ *
+ * @example
+ * ```ts
+ * const saxpy = runtime.registerModule(ptx, { name: 'blas1' }).kernel('saxpy');
+ * saxpy.launch({ grid: Math.ceil(n / 256), block: 256 }, n, 2.0, x, y, out);
+ * ```
  */
 export function registerModule(source: RegisteredImage, options: RegisterOptions = {}): RegisteredModule {
   return new RegisteredModule(source, options);
@@ -167,6 +173,12 @@ export function registerModuleFile(path: string, options: RegisterOptions = {}):
 /**
  * A new scope named `name` for one component of the process (see `Scope`). Names are unique among
  * this thread's live scopes.
+ *
+ * @example
+ * ```ts
+ * using plugin = runtime.scope('untrusted-plugin', { isolation: 'dedicated' });
+ * const result = plugin.run(() => thirdPartyFilter(image)); // its runtime calls use its own context
+ * ```
  * @throws InvalidArgumentError for an empty or taken name, an unknown isolation or a bad device.
  */
 export function scope(name: string, options: ScopeOptions = {}): Scope {

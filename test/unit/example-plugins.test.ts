@@ -40,7 +40,6 @@ engine.behaviours.set('histogram', (run) => {
 test('the plug-in example: the shared victim recovers after the forced reset, the dedicated one never notices, every frame is right', () => {
   const lines: string[] = [];
   const result = runPluginsExample({ frames: 4, pixels: 1000, log: (line) => lines.push(line) });
-  if (process.env["SHOW_EXAMPLE"]) console.log(lines.join("\n"));
   assert.equal(result.wrong, 0, lines.join('\n'));
   assert.equal(result.checked, 12);
   assert.deepEqual(result.recoveries, ['smooth at frame 1']);
