@@ -104,8 +104,8 @@ export class ContextState {
    * outside this realm's cudajs: the primary context is inactive, its id changed, or the driver
    * rejects the handle — invalidates this state with a reset record naming `call` as the one that
    * noticed, and returns the record; else `null`. Created contexts are not checked: only their
-   * owner can destroy them. Costs two driver calls for a primary context (cuDevicePrimaryCtxGetState,
-   * cuCtxGetId), one for a borrowed one. Sticky errors propagate.
+   * owner can destroy them. Costs two driver calls for a primary context (cuCtxGetId,
+   * cuDevicePrimaryCtxGetState), one for a borrowed one (cuCtxGetId). Sticky errors propagate.
    */
   detectReset(call: string): ContextResetInfo | null {
     if (this.#deadReason !== null) return this.#reset;
@@ -113,12 +113,10 @@ export class ContextState {
     const b = backend();
     let why: string | null = null;
     try {
-      if (this.kind === 'primary' && !b.primaryContextState(this.device).active) {
-        why = 'it became inactive although cudajs holds a reference';
-      } else {
-        const id = b.contextGetId(this.handle);
-        if (id !== this.id) why = `its id changed from ${this.id} to ${id}`;
-      }
+      const id = b.contextGetId(this.handle);
+      if (id !== this.id) why = `its id changed from ${this.id} to ${id}`;
+      // A reset primary context may keep its old id until it is used again: it is inactive meanwhile.
+      else if (this.kind === 'primary' && !b.primaryContextState(this.device).active) why = 'it became inactive although cudajs holds a reference';
     } catch (e) {
       if (!(e instanceof DriverError) || e.sticky) throw e;
       why = `the driver rejects its handle (${e.codeName})`;

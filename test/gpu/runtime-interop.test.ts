@@ -68,6 +68,8 @@ describe('runtime layer and libcudart in one process', { skip }, () => {
     } catch (e) {
       idAfter = (e as Error).message.split(':')[1] ?? String(e);
     }
+    // If cuCtxGetId already fails or changes here, cudajs's reset check could drop its second call
+    // (cuDevicePrimaryCtxGetState): see ContextState.detectReset.
     t.diagnostic(`after cuDevicePrimaryCtxReset with 2 references: active=${afterReset.active}; cuCtxGetId ${idBefore} -> ${idAfter}`);
     const c = b.primaryContextRetain(0);
     assert.equal(c, a1, 'the primary context keeps its handle');
