@@ -106,6 +106,7 @@ export class RegisteredKernel {
   readonly name: string;
   /** Parameter types, as for `Module.getKernel`. */
   readonly options: KernelOptions;
+  readonly #call: string;
   #launch: LaunchFunction | undefined;
 
   /** @internal Use {@link RegisteredModule.kernel}. */
@@ -113,6 +114,7 @@ export class RegisteredKernel {
     this.module = module;
     this.name = name;
     this.options = options;
+    this.#call = `runtime launch of ${name}`;
   }
 
   /**
@@ -120,7 +122,7 @@ export class RegisteredKernel {
    * module into that context for the active scope on first use.
    */
   resolve(): Kernel {
-    return activeScope().kernelFor(`runtime launch of ${this.name}`, 'runtime', this);
+    return activeScope().kernelFor(this.#call, 'runtime', this);
   }
 
   /**
