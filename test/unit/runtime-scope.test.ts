@@ -223,3 +223,18 @@ test('misuse is a typed error', () => {
   assert.equal(typeof (cloned as Scope).run, 'undefined');
   assert.equal(Context.current() === null || Context.current()!.isPrimary, true);
 });
+
+test('a scope disposed inside its own run(): later calls in it fail, and the thread\'s stack is restored', () => {
+  for (const isolation of ['shared', 'dedicated'] as const) {
+    const outside = backend.contextGetCurrent();
+    const s = runtime.scope(`self-disposing-${isolation}`, { isolation });
+    s.run(() => {
+      runtime.malloc(16);
+      s.dispose();
+      assert.throws(() => runtime.malloc(16), (e: unknown) => e instanceof DisposedError && /Scope\('self-disposing/.test(e.message));
+      assert.throws(() => axpb.launch({ grid: 1, block: 1 }, 0, 1, 1, null), DisposedError);
+    });
+    assert.equal(backend.contextGetCurrent(), outside, isolation);
+    assert.equal(runtime.currentScope().isRuntimeScope, true);
+  }
+});
