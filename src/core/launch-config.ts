@@ -103,6 +103,32 @@ export function applyLaunchConfig(
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError(call, `the first argument must be a launch configuration { grid, block, … }, got ${String(config)}`);
   }
+  // The common case — 1-D grid and block as numbers, no attributes — checked in a few comparisons.
+  // Anything unusual, invalid values included, takes the general path below, which names the problem.
+  const grid = config.grid;
+  const block = config.block;
+  const shared = config.sharedMemBytes ?? 0;
+  if (typeof grid === 'number' && typeof block === 'number' && typeof shared === 'number' &&
+      config.cooperative === undefined && config.cluster === undefined &&
+      grid >= 1 && grid <= limits.maxGridDim[0] && Math.floor(grid) === grid &&
+      block >= 1 && block <= limits.maxBlockDim[0] && block <= kernelMaxThreads && Math.floor(block) === block &&
+      shared >= 0 && shared <= kernelMaxDynamicShared && Math.floor(shared) === shared) {
+    dims.gridX = grid; dims.gridY = 1; dims.gridZ = 1;
+    dims.blockX = block; dims.blockY = 1; dims.blockZ = 1;
+    dims.sharedMemBytes = shared;
+    return null;
+  }
+  return applyGeneralLaunchConfig(call, config, limits, kernelMaxThreads, kernelMaxDynamicShared, dims);
+}
+
+function applyGeneralLaunchConfig(
+  call: string,
+  config: LaunchConfig,
+  limits: DeviceLimits,
+  kernelMaxThreads: number,
+  kernelMaxDynamicShared: number,
+  dims: MutableLaunchDims,
+): LaunchAttributes | null {
   readDim3(call, 'grid', config.grid, scratch);
   checkRange(call, 'grid', scratch, limits.maxGridDim);
   dims.gridX = scratch[0]; dims.gridY = scratch[1]; dims.gridZ = scratch[2];

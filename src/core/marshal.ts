@@ -74,7 +74,7 @@ function makeHelpers(call: string): Helpers {
       if (value < MIN_I64 || value > MAX_U64) bad(index, path, type, 'an integer that fits in 64 bits', value);
     },
     buffer(value, index, path) {
-      value.assertLive(`${call}, argument ${index} (${path})`);
+      if (!value.usable) value.assertLive(`${call}, argument ${index} (${path})`);
       return value.pointer;
     },
     copyBytes(bytes, offset, value, size, index, path, type) {

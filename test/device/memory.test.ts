@@ -75,7 +75,8 @@ test('bad sizes and ranges are InvalidArgumentErrors; dispose is idempotent', ()
   assert.throws(() => buf.subarray(8, 17), /not a non-empty range/);
   assert.throws(() => buf.subarray(8, 8), /not a non-empty range/);
   assert.throws(() => buf.copyFrom('text' as never), /expected a TypedArray/);
-  assert.throws(() => buf.toArray(Float64Array), /whole number of 8-byte elements/);
+  using twelve = ctx.allocate(12);
+  assert.throws(() => twelve.toArray(Float64Array), /12 bytes is not a whole number of 8-byte elements/);
   const gone = ctx.allocate(8);
   gone.dispose();
   gone.dispose();

@@ -175,10 +175,10 @@ describe('native backend: modules and launches', { skip: gpuSkipReason() }, () =
     assert.ok(best.blockSize > 0 && best.blockSize <= 1024 && best.minGridSize > 0, JSON.stringify(best));
   });
 
-  test('an invalid launch configuration is a DriverError naming cuLaunchKernel', () => {
+  test('an invalid launch configuration is a DriverError naming cuLaunchKernelEx', () => {
     const fn = b.moduleFunction(module, 'bump_counter');
     assert.throws(() => b.launch(fn, dims(1, 4096), b.createParamBlock([]), DEFAULT_STREAM), {
-      code: CUresult.CUDA_ERROR_INVALID_VALUE, call: 'cuLaunchKernel', sticky: false,
+      code: CUresult.CUDA_ERROR_INVALID_VALUE, call: 'cuLaunchKernelEx', sticky: false,
     });
   });
 

@@ -22,6 +22,8 @@ function member(type: TypeObject, name: string): { readonly offset: number; read
 export class LaunchConfigWriter {
   /** The address of the `CUlaunchConfig`. */
   readonly address: bigint;
+  /** The same address as a number, for integer-pointer bindings. */
+  readonly addressNumber: number;
   private readonly view: DataView;
   private readonly config: Readonly<Record<'gridDimX' | 'gridDimY' | 'gridDimZ' | 'blockDimX' | 'blockDimY' | 'blockDimZ' | 'sharedMemBytes' | 'hStream' | 'numAttrs', number>>;
   private readonly attrsOffset: number;
@@ -52,21 +54,21 @@ export class LaunchConfigWriter {
     this.values = Array.from({ length: MAX_ATTRIBUTES }, (_, k) =>
       new DataView(buffer, this.attrsOffset + k * this.attrSize + value.offset, koffi.sizeof(value.type)));
     this.address = koffi.address(new Uint8Array(buffer)) as bigint;
+    this.addressNumber = Number(this.address);
     this.view.setBigUint64(at('attrs'), this.address + BigInt(this.attrsOffset), true);
+  }
+
+  /** Fills the configuration of a launch without attributes (the plain cuLaunchKernel case). */
+  writePlain(dims: LaunchDims, stream: StreamHandle): void {
+    this.writeDims(dims, stream);
+    this.view.setUint32(this.config.numAttrs, 0, true);
   }
 
   /** Fills the configuration for one launch. */
   write(dims: LaunchDims, stream: StreamHandle, attributes: LaunchAttributes): void {
+    this.writeDims(dims, stream);
     const v = this.view;
     const c = this.config;
-    v.setUint32(c.gridDimX, dims.gridX, true);
-    v.setUint32(c.gridDimY, dims.gridY, true);
-    v.setUint32(c.gridDimZ, dims.gridZ, true);
-    v.setUint32(c.blockDimX, dims.blockX, true);
-    v.setUint32(c.blockDimY, dims.blockY, true);
-    v.setUint32(c.blockDimZ, dims.blockZ, true);
-    v.setUint32(c.sharedMemBytes, dims.sharedMemBytes, true);
-    v.setBigUint64(c.hStream, stream, true);
     let n = 0;
     if (attributes.cooperative !== undefined) {
       this.attribute(n++, CUlaunchAttributeID.CU_LAUNCH_ATTRIBUTE_COOPERATIVE).setInt32(0, attributes.cooperative ? 1 : 0, true);
@@ -83,6 +85,19 @@ export class LaunchConfigWriter {
       this.attribute(n++, CUlaunchAttributeID.CU_LAUNCH_ATTRIBUTE_PRIORITY).setInt32(0, attributes.priority, true);
     }
     v.setUint32(c.numAttrs, n, true);
+  }
+
+  private writeDims(dims: LaunchDims, stream: StreamHandle): void {
+    const v = this.view;
+    const c = this.config;
+    v.setUint32(c.gridDimX, dims.gridX, true);
+    v.setUint32(c.gridDimY, dims.gridY, true);
+    v.setUint32(c.gridDimZ, dims.gridZ, true);
+    v.setUint32(c.blockDimX, dims.blockX, true);
+    v.setUint32(c.blockDimY, dims.blockY, true);
+    v.setUint32(c.blockDimZ, dims.blockZ, true);
+    v.setUint32(c.sharedMemBytes, dims.sharedMemBytes, true);
+    v.setBigUint64(c.hStream, stream, true);
   }
 
   /** Sets attribute `index`'s id, zeroes its value and returns a view of the value. */

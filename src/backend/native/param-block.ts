@@ -21,6 +21,8 @@ export class NativeParamBlock implements ParamBlock {
   readonly slots: readonly ParamSlot[];
   /** The address of `void *kernelParams[slots.length]`, each entry pointing at its slot's bytes. */
   readonly kernelParams: bigint;
+  /** {@link kernelParams} as a number, for integer-pointer bindings. */
+  readonly kernelParamsNumber: number;
 
   constructor(slots: readonly ParamSlot[]) {
     const end = slots.reduce((max, s) => Math.max(max, s.offset + s.size), 0);
@@ -34,5 +36,6 @@ export class NativeParamBlock implements ParamBlock {
     this.view = new DataView(buffer, 0, end);
     this.slots = Object.freeze(slots.map((s) => ({ offset: s.offset, size: s.size })));
     this.kernelParams = base + BigInt(argBytes);
+    this.kernelParamsNumber = Number(this.kernelParams);
   }
 }
