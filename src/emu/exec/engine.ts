@@ -25,6 +25,7 @@ import { Region } from './runtime/region.js';
 import { runCluster } from './runtime/runner.js';
 import { ClusterState, Cta, LaunchState, WarpState } from './runtime/state.js';
 import { validateModule } from './validate.js';
+import { kernelRegisters } from './pressure.js';
 
 let gridCounter = 0;
 
@@ -52,7 +53,8 @@ export class PtxModule implements CompiledModule {
   constructor(readonly ir: IrModule) {
     this.version = ir.version;
     this.target = ir.target;
-    this.kernels = ir.kernelInfo;
+    // Report the registers a kernel would get allocated (pressure.ts), not the virtual ones it declares.
+    this.kernels = new Map([...ir.kernels].map(([name, k]) => [name, { ...k.info, registerCount: kernelRegisters(ir, k, k.info.registerCount) }]));
     this.variables = ir.variables;
   }
 

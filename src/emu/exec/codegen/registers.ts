@@ -24,6 +24,7 @@
  * @module
  */
 import type { IrRegister } from '../../ir/types.js';
+import { F32_CANONICAL_NAN_BITS, F64_CANONICAL_NAN_HI, F64_CANONICAL_NAN_LO } from '../../num/bits.js';
 
 /** A typed view of a register bank (see the module table); `QL`/`QH` are the low/high words in `Q`. */
 export type View = 'P' | 'H' | 'HS' | 'I' | 'U' | 'F' | 'D' | 'QL' | 'QH' | 'A';
@@ -57,10 +58,11 @@ export function bankOf(view: View): string {
   return view === 'QL' || view === 'QH' ? 'Q' : view;
 }
 
-/** The canonical binary32 NaN as an int32 (`0x7FFFFFFF`). */
-export const F32_NAN_I32 = 0x7fffffff;
-/** High word (int32) of the canonical binary64 NaN result; the low word is −1 (see num `storeF64`). */
-export const F64_NAN_HI_I32 = 0x7fffffff;
+/** The binary32 NaN the GPU returns for every NaN result (num `F32_CANONICAL_NAN_BITS`), as an int32. */
+export const F32_NAN_I32 = F32_CANONICAL_NAN_BITS | 0;
+/** High and low words (int32) of the binary64 NaN result, as num `storeF64` writes it. */
+export const F64_NAN_HI_I32 = F64_CANONICAL_NAN_HI | 0;
+export const F64_NAN_LO_I32 = F64_CANONICAL_NAN_LO | 0;
 
 /**
  * A statement storing `value` into the bank element of `reg` through `view`: an arithmetic result
@@ -72,7 +74,7 @@ export function storeStatement(reg: IrRegister, view: View, value: string, raw =
   if (raw) return `${bank}[${idx}] = ${value};`;
   if (view === 'F') return `{ const t$ = ${value}; if (t$ === t$) F[${idx}] = t$; else I[${idx}] = ${F32_NAN_I32}; }`;
   if (view === 'D') {
-    return `{ const t$ = ${value}; if (t$ === t$) D[${idx}] = t$; else { Q[${2 * reg.slot * 32} + 2 * l] = -1; Q[${2 * reg.slot * 32 + 1} + 2 * l] = ${F64_NAN_HI_I32}; } }`;
+    return `{ const t$ = ${value}; if (t$ === t$) D[${idx}] = t$; else { Q[${elementIndex(reg, 'QL')}] = ${F64_NAN_LO_I32}; Q[${elementIndex(reg, 'QH')}] = ${F64_NAN_HI_I32}; } }`;
   }
   return `${bank}[${idx}] = ${value};`;
 }

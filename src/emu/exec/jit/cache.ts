@@ -17,7 +17,7 @@
  * @module
  */
 import type { IrRegister } from '../../ir/types.js';
-import { elementIndex, F32_NAN_I32, F64_NAN_HI_I32, type RegisterAccess, type View } from '../codegen/registers.js';
+import { elementIndex, F32_NAN_I32, F64_NAN_HI_I32, F64_NAN_LO_I32, type RegisterAccess, type View } from '../codegen/registers.js';
 
 type Family = 'p' | 'h' | 'i' | 'f' | 'd' | 'q' | 'a';
 
@@ -129,7 +129,7 @@ export class CachedRegisters implements RegisterAccess {
       case 'f': return `if (${c.name} === ${c.name}) F[${elementIndex(r, 'F')}] = ${c.name}; else I[${elementIndex(r, 'I')}] = ${F32_NAN_I32};\n`;
       case 'd':
         if (c.raw) return `D[${elementIndex(r, 'D')}] = ${c.name};\n`;
-        return `if (${c.name} === ${c.name}) D[${elementIndex(r, 'D')}] = ${c.name}; else { Q[${elementIndex(r, 'QL')}] = -1; Q[${elementIndex(r, 'QH')}] = ${F64_NAN_HI_I32}; }\n`;
+        return `if (${c.name} === ${c.name}) D[${elementIndex(r, 'D')}] = ${c.name}; else { Q[${elementIndex(r, 'QL')}] = ${F64_NAN_LO_I32}; Q[${elementIndex(r, 'QH')}] = ${F64_NAN_HI_I32}; }\n`;
       case 'q': return `Q[${elementIndex(r, 'QL')}] = ${c.name}l; Q[${elementIndex(r, 'QH')}] = ${c.name}h;\n`;
       case 'a': return `A[${elementIndex(r, 'A')}] = ${c.name};\n`;
     }

@@ -13,7 +13,7 @@
  * infinities and NaN take num's `fmaF32`. The unit tests compare both on random and edge inputs.
  *
  * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
- * `abs`, `neg` and `copysign` are sign-bit operations on the bit patterns (NaN payloads kept).
+ * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept).
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
@@ -77,15 +77,14 @@ function div(e: Emit): string {
   return e.set(0, mode === 0 ? `${e.v(1)} / ${e.v(2)}` : `${e.h('divF64')}(${e.v(1)}, ${e.v(2)}, ${mode})`);
 }
 
-/** abs / neg: sign-bit operations (with `.ftz`, the f32 input is flushed first). */
+/**
+ * abs / neg: num `absF32`/`negF32`/`absF64`/`negF64`, results stored as arithmetic results (the
+ * H100 returns the canonical NaN for `abs.f32`/`neg.f32` of a NaN: gpu-truth-report.md).
+ */
 function absNeg(e: Emit, neg: boolean): string {
   const t = type0(e);
-  if (t === 'f32') {
-    if (e.mods.ftz) return e.set(0, neg ? `-${in32(e, 1)}` : `Math.abs(${in32(e, 1)})`);
-    return e.setBits32(0, neg ? `${e.bits32(1)} ^ -2147483648` : `${e.bits32(1)} & 2147483647`);
-  }
-  const [lo, hi] = e.p(1);
-  return e.setPair(0, lo, neg ? `${hi} ^ -2147483648` : `${hi} & 2147483647`);
+  const fn = `${neg ? 'neg' : 'abs'}${t === 'f32' ? 'F32' : 'F64'}`;
+  return e.set(0, `${e.h(fn)}(${t === 'f32' ? in32(e, 1) : e.v(1)})`);
 }
 
 /** min / max (with `.NaN`, `.xorsign.abs`, `.ftz`, and the three-input form). */
