@@ -60,9 +60,14 @@ export function bankOf(view: View): string {
 
 /** The binary32 NaN the GPU returns for every NaN result (num `F32_CANONICAL_NAN_BITS`), as an int32. */
 export const F32_NAN_I32 = F32_CANONICAL_NAN_BITS | 0;
-/** High and low words (int32) of the binary64 NaN result, as num `storeF64` writes it. */
-export const F64_NAN_HI_I32 = F64_CANONICAL_NAN_HI | 0;
-export const F64_NAN_LO_I32 = F64_CANONICAL_NAN_LO | 0;
+
+/**
+ * The binary64 NaN result (as num `storeF64` writes it) in a Float64Array: generated code names
+ * `DN[0]` to get it as a JS value whose bits survive loads and stores of typed arrays (a NaN
+ * constant written in code would not: V8 folds it to its own NaN).
+ */
+export const F64_NAN = new Float64Array(1);
+new Uint32Array(F64_NAN.buffer).set([F64_CANONICAL_NAN_LO, F64_CANONICAL_NAN_HI]);
 
 /**
  * A statement storing `value` into the bank element of `reg` through `view`: an arithmetic result
@@ -73,9 +78,7 @@ export function storeStatement(reg: IrRegister, view: View, value: string, raw =
   const bank = bankOf(view);
   if (raw) return `${bank}[${idx}] = ${value};`;
   if (view === 'F') return `{ const t$ = ${value}; if (t$ === t$) F[${idx}] = t$; else I[${idx}] = ${F32_NAN_I32}; }`;
-  if (view === 'D') {
-    return `{ const t$ = ${value}; if (t$ === t$) D[${idx}] = t$; else { Q[${elementIndex(reg, 'QL')}] = ${F64_NAN_LO_I32}; Q[${elementIndex(reg, 'QH')}] = ${F64_NAN_HI_I32}; } }`;
-  }
+  if (view === 'D') return `{ const t$ = ${value}; D[${idx}] = t$ === t$ ? t$ : DN[0]; }`;
   return `${bank}[${idx}] = ${value};`;
 }
 
@@ -98,7 +101,7 @@ export class DirectRegisters implements RegisterAccess {
 export function banksFor(view: View): readonly string[] {
   switch (view) {
     case 'F': return ['F', 'I'];
-    case 'D': return ['D', 'Q'];
+    case 'D': return ['D', 'Q', 'DN'];
     case 'QL': case 'QH': return ['Q'];
     case 'I': case 'U': return ['I', 'U'];
     case 'H': case 'HS': return ['H', 'HS'];

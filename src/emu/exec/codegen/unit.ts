@@ -15,7 +15,7 @@ import { InternalError } from '../errors.js';
 export const HOISTS: ReadonlyMap<string, string> = new Map([
   // Register banks of the current frame (codegen/registers.ts).
   ['P', 'f.pred'], ['H', 'f.u16'], ['HS', 'f.i16'], ['I', 'f.i32'], ['U', 'f.u32'], ['F', 'f.f32'],
-  ['D', 'f.f64'], ['Q', 'f.q32'], ['A', 'f.addr'], ['CC', 'f.carry'],
+  ['D', 'f.f64'], ['Q', 'f.q32'], ['A', 'f.addr'], ['CC', 'f.carry'], ['DN', 'h.F64_NAN'],
   // The frame's parameter frame (one `stride`-byte record per lane) and local stack base.
   ['FP8', 'f.params.u8'], ['FP16', 'f.params.u16'], ['FP32', 'f.params.i32'], ['FPD', 'f.params.f64'],
   ['FS', 'f.params.stride'], ['LB', 'f.localBase'],

@@ -11,13 +11,13 @@
  * instruction's guard (the prelude), so a guarded write keeps the old value in lanes where the
  * guard is false: every local is loaded before its first write.
  *
- * Write-back of `f` canonicalizes NaN (arithmetic results: the GPU's 0x7FFFFFFF); `d` locals
- * remember whether they were written by arithmetic (canonical NaN on write-back) or by a raw move
- * (bits kept); a write of the other kind writes back and reloads first.
+ * Write-back of `f` canonicalizes NaN (arithmetic results: the GPU's 0x7FFFFFFF). A `d` local
+ * holds binary64 bits exactly: an arithmetic NaN result is replaced by the canonical NaN (`DN[0]`,
+ * codegen/registers.ts) when assigned, so every later use — a store included — sees its bits.
  * @module
  */
 import type { IrRegister } from '../../ir/types.js';
-import { elementIndex, F32_NAN_I32, F64_NAN_HI_I32, F64_NAN_LO_I32, type RegisterAccess, type View } from '../codegen/registers.js';
+import { elementIndex, F32_NAN_I32, type RegisterAccess, type View } from '../codegen/registers.js';
 
 type Family = 'p' | 'h' | 'i' | 'f' | 'd' | 'q' | 'a';
 
@@ -26,8 +26,6 @@ interface Local {
   readonly family: Family;
   readonly reg: IrRegister;
   dirty: boolean;
-  /** `d` only: written by a raw move (true), by arithmetic (false), not yet written (null). */
-  raw: boolean | null;
 }
 
 function familyOf(view: View): Family {
@@ -60,20 +58,14 @@ export class CachedRegisters implements RegisterAccess {
   }
 
   write(reg: IrRegister, view: View, value: string, raw = false): string {
-    const family = familyOf(view);
-    let c = this.#ensure(reg, family);
-    if (family === 'd' && c.raw !== null && c.raw !== raw) {
-      this.#prelude += this.#flush(c);
-      this.#locals.delete(reg.id);
-      c = this.#ensure(reg, family);
-    }
-    if (family === 'd') c.raw = raw;
+    const c = this.#ensure(reg, familyOf(view));
     c.dirty = true;
     switch (view) {
       case 'H': case 'HS': return `${c.name} = (${value}) & 65535;`;
       case 'I': case 'U': return `${c.name} = (${value}) | 0;`;
       case 'QL': return `${c.name}l = (${value}) | 0;`;
       case 'QH': return `${c.name}h = (${value}) | 0;`;
+      case 'D': return raw ? `${c.name} = ${value};` : `{ const t$ = ${value}; ${c.name} = t$ === t$ ? t$ : DN[0]; }`;
       default: return `${c.name} = ${value};`;
     }
   }
@@ -99,7 +91,7 @@ export class CachedRegisters implements RegisterAccess {
       this.#prelude += this.#flush(existing);
       this.#locals.delete(reg.id);
     }
-    const c: Local = { name: `r${reg.id}_${this.#names++}`, family, reg, dirty: false, raw: null };
+    const c: Local = { name: `r${reg.id}_${this.#names++}`, family, reg, dirty: false };
     this.#locals.set(reg.id, c);
     this.#prelude += this.#load(c);
     return c;
@@ -127,9 +119,7 @@ export class CachedRegisters implements RegisterAccess {
       case 'h': return `H[${elementIndex(r, 'H')}] = ${c.name};\n`;
       case 'i': return `I[${elementIndex(r, 'I')}] = ${c.name};\n`;
       case 'f': return `if (${c.name} === ${c.name}) F[${elementIndex(r, 'F')}] = ${c.name}; else I[${elementIndex(r, 'I')}] = ${F32_NAN_I32};\n`;
-      case 'd':
-        if (c.raw) return `D[${elementIndex(r, 'D')}] = ${c.name};\n`;
-        return `if (${c.name} === ${c.name}) D[${elementIndex(r, 'D')}] = ${c.name}; else { Q[${elementIndex(r, 'QL')}] = ${F64_NAN_LO_I32}; Q[${elementIndex(r, 'QH')}] = ${F64_NAN_HI_I32}; }\n`;
+      case 'd': return `D[${elementIndex(r, 'D')}] = ${c.name};\n`;
       case 'q': return `Q[${elementIndex(r, 'QL')}] = ${c.name}l; Q[${elementIndex(r, 'QH')}] = ${c.name}h;\n`;
       case 'a': return `A[${elementIndex(r, 'A')}] = ${c.name};\n`;
     }

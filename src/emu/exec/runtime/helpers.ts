@@ -4,6 +4,7 @@
  * @module
  */
 import * as num from '../../num/index.js';
+import { F64_NAN } from '../codegen/registers.js';
 import type { HelperTable } from '../codegen/unit.js';
 import type { Scratch } from './state.js';
 
@@ -42,4 +43,4 @@ export function reluValue(x: number): number {
 }
 
 /** The table handed to generated code. */
-export const HELPERS: HelperTable = Object.freeze({ ...num, shflSync, reluValue });
+export const HELPERS: HelperTable = Object.freeze({ ...num, shflSync, reluValue, F64_NAN });

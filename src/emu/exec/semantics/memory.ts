@@ -21,6 +21,7 @@ import type { Emit } from '../codegen/emit.js';
 import type { IrOperand } from '../../ir/types.js';
 import { InternalError, unsupported } from '../errors.js';
 import { Space } from '../layout.js';
+import { F32_NAN_I32 } from '../codegen/registers.js';
 import { typeInfo, type PtxType } from '../../ptx/types.js';
 import { bool, lane, tinfo, type0 } from './common.js';
 import type { MemoryEffect, Semantics } from './types.js';
@@ -252,7 +253,7 @@ function atomic(e: Emit, red: boolean): string {
     return `{ const ${x} = ${ftz}(${e.v(b)}); ` + access(e, k, 4, true, (v) => {
       const w = `${v.view('i32')}[${index(v.o, 4, 0)}]`;
       const f = `${v.view('f32')}[${index(v.o, 4, 0)}]`;
-      return `const ${old} = ${w}; const ${nv} = ${ftz}(Math.fround(${ftz}(${f}) + ${x})); if (${nv} === ${nv}) ${f} = ${nv}; else ${w} = 2147483647; ` +
+      return `const ${old} = ${w}; const ${nv} = ${ftz}(Math.fround(${ftz}(${f}) + ${x})); if (${nv} === ${nv}) ${f} = ${nv}; else ${w} = ${F32_NAN_I32}; ` +
         dst(e.setBits32(0, old));
     }) + ' }';
   }
@@ -261,8 +262,7 @@ function atomic(e: Emit, red: boolean): string {
     const x = e.t();
     return `{ const ${x} = ${e.v(b)}; ` + access(e, k, 8, true, (v) => {
       const d = `${v.view('f64')}[${index(v.o, 8, 0)}]`;
-      const w = v.view('i32');
-      return `const ${old} = ${d}; const ${nv} = ${old} + ${x}; if (${nv} === ${nv}) ${d} = ${nv}; else { ${w}[${index(v.o, 4, 0)}] = -1; ${w}[${index(v.o, 4, 1)}] = 2147483647; } ` +
+      return `const ${old} = ${d}; const ${nv} = ${old} + ${x}; ${d} = ${nv} === ${nv} ? ${nv} : ${e.u('DN')}[0]; ` +
         dst(e.setRawF64Operand(e.op(0), old));
     }) + ' }';
   }

@@ -1,0 +1,130 @@
+/**
+ * Throughput of the emulated device's PTX engine on corpus kernels: thread-instructions per second
+ * (lanes active × instructions executed, as `LaunchStats` counts them) on one core, for the block
+ * JIT and for the reference interpreter. Each kernel's module, buffers and parameters are set up
+ * once; the kernel is launched repeatedly (after a warm-up that compiles it and lets V8 optimize)
+ * for about `--seconds` per executor, and the best of three rounds is reported.
+ *
+ *   npm run build && npm run bench:emu [-- --seconds 1 --only matmul]
+ *
+ * Results go to stdout and to bench/results/emu-<date>.json.
+ * @module
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { LaunchRequest } from '../../src/emu/engine.js';
+import { ALL_CASES, bufferSpecs, encodeStruct, initialContents, kernelFilePath, repoRoot, type KernelCase } from '../../test/kernels/corpus.js';
+import { writeElement } from '../../test/kernels/support/elements.js';
+import { load } from '../../test/unit/emu-exec-harness.js';
+
+/** The corpus cases measured, with the group they stand for. */
+const CASES: readonly { readonly name: string; readonly group: string }[] = [
+  { name: 'vec_add_f32', group: 'vector' },
+  { name: 'saxpy_f32', group: 'vector' },
+  { name: 'vec_add_f64', group: 'vector' },
+  { name: 'leaky_relu_gs', group: 'vector' },
+  { name: 'matmul_tiled_f32', group: 'matmul' },
+  { name: 'matmul_naive_f64', group: 'matmul' },
+  { name: 'reduce_tree<float,256>', group: 'reduction' },
+  { name: 'reduce_sum_warp', group: 'reduction' },
+  { name: 'scan_inclusive_hs_i32', group: 'reduction' },
+  { name: 'softmax_rows', group: 'softmax' },
+  { name: 'layernorm_rows', group: 'softmax' },
+  { name: 'bitonic_sort_kv', group: 'sort' },
+];
+
+interface Measurement {
+  readonly case: string;
+  readonly group: string;
+  readonly executor: 'jit' | 'interpreter';
+  readonly threadInstructionsPerLaunch: number;
+  readonly launches: number;
+  readonly seconds: number;
+  /** Million thread-instructions per second. */
+  readonly mtips: number;
+}
+
+function argument(name: string, fallback: string): string {
+  const k = process.argv.indexOf(`--${name}`);
+  return k >= 0 && k + 1 < process.argv.length ? process.argv[k + 1]! : fallback;
+}
+
+/** Loads a case and returns a function that launches it once (buffers are reset only at setup). */
+function prepare(c: KernelCase, interpret: boolean): () => number {
+  const { memory, instance, variables } = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'));
+  const buffers = new Map<string, number>();
+  for (const spec of bufferSpecs(c)) {
+    const data = initialContents(spec);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const a = memory.alloc(Math.max(1, bytes.byteLength), spec.name);
+    memory.bytes.set(bytes, a - memory.base);
+    buffers.set(spec.name, a);
+  }
+  for (const g of c.globals ?? []) memory.bytes.set(new Uint8Array(g.data.buffer, g.data.byteOffset, g.data.byteLength), variables.get(g.symbol)! - memory.base);
+  const info = instance.module.kernels.get(c.entry)!;
+  const params = new Uint8Array(Math.max(8, info.paramBytes));
+  const view = new DataView(params.buffer);
+  c.args.forEach((arg, i) => {
+    const p = info.params[i]!;
+    switch (arg.kind) {
+      case 'in': case 'out': case 'inout': view.setBigUint64(p.offset, BigInt(buffers.get(arg.name)!), true); break;
+      case 'rawPointer': view.setBigUint64(p.offset, arg.address, true); break;
+      case 'scalar': writeElement(view, p.offset, arg.type, arg.value); break;
+      case 'struct': params.set(encodeStruct(arg, (name) => BigInt(buffers.get(name)!)), p.offset); break;
+    }
+  });
+  const request: LaunchRequest = {
+    kernel: c.entry, grid: c.grid, block: c.block, dynamicSharedBytes: c.sharedMemBytes, params,
+    options: { interpret, printf: () => {} },
+  };
+  return () => instance.launch(request).threadInstructions;
+}
+
+function measure(c: KernelCase, group: string, executor: 'jit' | 'interpreter', seconds: number): Measurement {
+  const launch = prepare(c, executor === 'interpreter');
+  // Warm-up: compile, and give V8 time to optimize the generated code.
+  const warm = performance.now();
+  let perLaunch = 0;
+  while (performance.now() - warm < Math.min(500, seconds * 500)) perLaunch = launch();
+  let best: Measurement | null = null;
+  for (let round = 0; round < 3; round++) {
+    let launches = 0, instructions = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < (seconds * 1000) / 3) {
+      instructions += launch();
+      launches++;
+      t = performance.now();
+    }
+    const s = (t - t0) / 1000;
+    const m: Measurement = { case: c.name, group, executor, threadInstructionsPerLaunch: perLaunch, launches, seconds: s, mtips: instructions / s / 1e6 };
+    if (best === null || m.mtips > best.mtips) best = m;
+  }
+  return best!;
+}
+
+function main(): void {
+  const seconds = Number(argument('seconds', '1.5'));
+  const only = argument('only', '');
+  const results: Measurement[] = [];
+  console.log(`PTX engine throughput, million thread-instructions per second (one core; ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version})`);
+  console.log(`${'case'.padEnd(26)} ${'group'.padEnd(10)} ${'thr-instr/launch'.padStart(16)} ${'JIT'.padStart(8)} ${'interp'.padStart(8)} ${'ratio'.padStart(6)}`);
+  for (const { name, group } of CASES) {
+    if (only !== '' && !name.includes(only)) continue;
+    const c = ALL_CASES.find((k) => k.name === name);
+    if (c === undefined) throw new Error(`no corpus case ${name}`);
+    const jit = measure(c, group, 'jit', seconds);
+    const interp = measure(c, group, 'interpreter', seconds);
+    results.push(jit, interp);
+    console.log(`${name.padEnd(26)} ${group.padEnd(10)} ${String(jit.threadInstructionsPerLaunch).padStart(16)} ${jit.mtips.toFixed(0).padStart(8)} ${interp.mtips.toFixed(0).padStart(8)} ${(jit.mtips / interp.mtips).toFixed(1).padStart(6)}`);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const dir = join(repoRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `emu-${date}.json`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? null, unit: 'million thread-instructions per second', results }, null, 2)}\n`);
+  console.log(`written ${file}`);
+}
+
+main();
