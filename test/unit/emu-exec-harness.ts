@@ -131,3 +131,71 @@ export function runPtx(ptx: string, kernel: string, dims: { grid?: readonly [num
   });
   return { loaded, stats, printed };
 }
+
+// ---- Per-lane kernels ------------------------------------------------------------------------
+
+/** The element array of a PTX memory type. */
+type LaneArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array | BigUint64Array | BigInt64Array;
+
+const LOAD_TYPE: Readonly<Record<string, string>> = { f16: 'b16', bf16: 'b16', f16x2: 'b32', bf16x2: 'b32', pred: 'u8' };
+const REG_TYPE: Readonly<Record<string, string>> = { f16: 'b16', bf16: 'b16', f16x2: 'b32', bf16x2: 'b32', u8: 'b16', s8: 'b16', b8: 'b16' };
+
+function bytesOfType(t: string): number {
+  if (t === 'pred' || t.endsWith('8')) return 1;
+  if (t.endsWith('16') || t === 'f16' || t === 'bf16') return 2;
+  if (t.endsWith('64')) return 8;
+  return 4;
+}
+
+/**
+ * A kernel that loads operand `%a<j>` (of type `inputs[j]`) from buffer j at the thread's global
+ * index, runs `body` (which writes `%d`, of type `output`), and stores `%d` to the last buffer.
+ * `decls` declares extra registers.
+ */
+export function laneKernel(body: string, inputs: readonly string[], output: string, decls = ''): string {
+  const params = [...inputs.map((_, j) => `.param .u64 k_p${j}`), '.param .u64 k_out'].join(', ');
+  let code = `.version 9.0\n.target sm_90\n.address_size 64\n.visible .entry k(${params})\n{\n`;
+  code += '.reg .pred %p<8>;\n.reg .b16 %h<16>;\n.reg .b32 %r<32>;\n.reg .f32 %f<16>;\n.reg .b64 %rd<32>;\n.reg .f64 %fd<16>;\n.reg .b64 %ia<16>;\n';
+  inputs.forEach((t, j) => { code += `.reg .${REG_TYPE[t] ?? t} %a${j};\n`; });
+  code += `.reg .${REG_TYPE[output] ?? output} %d;\n${decls}\n`;
+  code += 'mov.u32 %r29, %ctaid.x;\nmov.u32 %r30, %ntid.x;\nmov.u32 %r31, %tid.x;\nmad.lo.s32 %r28, %r29, %r30, %r31;\n';
+  inputs.forEach((t, j) => {
+    const size = bytesOfType(t);
+    code += `ld.param.u64 %ia${j}, [k_p${j}];\nmul.wide.u32 %ia${8 + j}, %r28, ${size};\nadd.s64 %ia${j}, %ia${j}, %ia${8 + j};\n`;
+    if (t === 'pred') code += `ld.global.u8 %h15, [%ia${j}];\nsetp.ne.s16 %a${j}, %h15, 0;\n`;
+    else code += `ld.global.${LOAD_TYPE[t] ?? t} %a${j}, [%ia${j}];\n`;
+  });
+  code += `${body}\n`;
+  code += `ld.param.u64 %ia7, [k_out];\nmul.wide.u32 %ia15, %r28, ${bytesOfType(output)};\nadd.s64 %ia7, %ia7, %ia15;\n`;
+  if (output === 'pred') code += 'selp.u16 %h14, 1, 0, %d;\nst.global.u8 [%ia7], %h14;\n';
+  else code += `st.global.${LOAD_TYPE[output] ?? output} [%ia7], %d;\n`;
+  return `${code}ret;\n}\n`;
+}
+
+/** Runs a {@link laneKernel} over `n` threads (blocks of 32) with both executors; fails unless they agree bit for bit. */
+export function runLanes<T extends LaneArray>(ptx: string, inputs: readonly LaneArray[], output: T, options: LaunchOptions = {}): T {
+  const n = output.length;
+  const results: T[] = [];
+  for (const interpret of [false, true]) {
+    const loaded = load(ptx);
+    const { memory } = loaded;
+    const addresses: bigint[] = [];
+    for (const data of [...inputs, output]) {
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const a = memory.alloc(Math.max(1, bytes.byteLength), 'lane buffer');
+      memory.bytes.set(bytes, a - memory.base);
+      addresses.push(BigInt(a));
+    }
+    runPtx(ptx, 'k', { grid: [Math.ceil(n / 32), 1, 1], block: [32, 1, 1] }, addresses, { ...options, interpret }, loaded);
+    const out = new (output.constructor as new (length: number) => T)(n);
+    const at = Number(addresses[addresses.length - 1]!) - memory.base;
+    new Uint8Array(out.buffer).set(memory.bytes.subarray(at, at + out.byteLength));
+    results.push(out);
+  }
+  const [jit, interp] = results as [T, T];
+  const a = new Uint8Array(jit.buffer), b = new Uint8Array(interp.buffer);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) throw new Error(`JIT and interpreter differ at byte ${i}: ${a[i]} vs ${b[i]}`);
+  }
+  return jit;
+}
