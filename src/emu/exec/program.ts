@@ -44,7 +44,7 @@ export function terminatorKind(block: IrBlock): number {
       if (last.op === 'bar.warp.sync') return Term.warpSync;
       if (last.op === 'barrier.cluster') return d.mods.barrier === 'wait' ? Term.clusterWait : Term.clusterArrive;
       return d.mods.barrier === 'arrive' ? Term.barArrive : d.mods.barrier === 'red' ? Term.barRed : Term.barSync;
-    default: return last.op === 'brkpt' ? Term.brkpt : Term.fall;
+    default: return Term.fall;
   }
 }
 

@@ -132,10 +132,6 @@ export function runWarp(w: Warp, program: ProgramLink): number {
         f.pcs[top] = fn.next[pc]!;
         if (taken !== 0) launch.mem.fault(FaultCode.launchFailed, 'the kernel executed trap', w, lowestLane(taken), program.siteOf(terminator(fn, pc)));
         break;
-      case Term.brkpt:
-        f.pcs[top] = fn.next[pc]!;
-        if (taken !== 0) launch.mem.fault(FaultCode.launchFailed, 'the kernel executed brkpt with no debugger attached', w, lowestLane(taken), program.siteOf(terminator(fn, pc)));
-        break;
       case Term.barSync: case Term.barRed: case Term.barArrive:
         f.pcs[top] = fn.next[pc]!;
         if (taken !== 0 && arrive(w, fn, pc, kind, taken, program)) return RunResult.blocked;

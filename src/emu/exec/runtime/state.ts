@@ -25,7 +25,6 @@ export const Term = {
   ret: 5,
   exit: 6,
   trap: 7,
-  brkpt: 8,
   /** `bar.sync` / `barrier.sync` (and `bar.red`, which also reduces). */
   barSync: 9,
   barArrive: 10,

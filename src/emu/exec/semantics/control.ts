@@ -1,12 +1,13 @@
 /**
  * Control flow and synchronization (PTX ISA §9.7.12–9.7.13): bra, brx.idx, call, ret, exit, trap,
- * brkpt, bar/barrier (sync, arrive, red), bar.warp.sync, barrier.cluster, membar, fence,
+ * brkpt (a fault: no debugger is attached), bar/barrier (sync, arrive, red), bar.warp.sync, barrier.cluster, membar, fence,
  * nanosleep. These instructions end basic blocks; their per-lane code only records which lanes
  * take them (`T`) and their operands, and the runner (runtime/runner.ts) does the rest.
  * `membar`, `fence` and `nanosleep` do nothing in a sequential executor.
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
+import { FaultCode } from '../runtime/faults.js';
 import { lane } from './common.js';
 import type { Semantics } from './types.js';
 
@@ -43,7 +44,7 @@ export const CONTROL: ReadonlyMap<string, Semantics> = new Map<string, Semantics
   ['ret', lane(() => TAKE)],
   ['exit', lane(() => TAKE)],
   ['trap', lane(() => TAKE)],
-  ['brkpt', lane(() => TAKE)],
+  ['brkpt', lane((e) => `${e.u('M')}.fault(${FaultCode.launchFailed}, 'the kernel executed brkpt with no debugger attached', w, l, ${e.site()});`)],
   ['bar', { kind: 'lane', emit: barrier, resume: barrierResume }],
   ['barrier', { kind: 'lane', emit: barrier, resume: barrierResume }],
   ['bar.warp.sync', lane(() => TAKE)],
