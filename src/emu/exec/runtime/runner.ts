@@ -16,9 +16,10 @@
  * can run and some wait, the launch fails with a deadlock report. `barrier.cluster.arrive/wait`
  * synchronize the CTAs of a cluster, which run interleaved.
  *
- * **Scheduling.** CTAs (clusters) run one after another; inside one, warps run round-robin, each
- * until it blocks, finishes, or has run {@link TIME_SLICE_BLOCKS} blocks (so a warp spinning on a
- * flag set by another warp of its CTA lets that warp progress).
+ * **Scheduling.** CTAs (clusters) run one after another; inside one, warps run round-robin in
+ * warp order, each until it blocks, finishes, or has run {@link TIME_SLICE_BLOCKS} blocks (so a
+ * warp spinning on a flag set by another warp of its CTA lets that warp progress). The warp that
+ * completes a barrier yields, so after every barrier the warps continue in warp order.
  * @module
  */
 import type { IrCall, IrFunction, IrInstruction } from '../../ir/types.js';
@@ -132,9 +133,17 @@ export function runWarp(w: Warp, program: ProgramLink): number {
         f.pcs[top] = fn.next[pc]!;
         if (taken !== 0) launch.mem.fault(FaultCode.launchFailed, 'the kernel executed trap', w, lowestLane(taken), program.siteOf(terminator(fn, pc)));
         break;
-      case Term.barSync: case Term.barRed: case Term.barArrive:
+      case Term.barArrive:
         f.pcs[top] = fn.next[pc]!;
-        if (taken !== 0 && arrive(w, fn, pc, kind, taken, program)) return RunResult.blocked;
+        if (taken !== 0) arrive(w, fn, pc, kind, taken, program);
+        break;
+      case Term.barSync: case Term.barRed:
+        f.pcs[top] = fn.next[pc]!;
+        if (taken !== 0) {
+          // Blocked, or the last to arrive: then the other warps resume first, in warp order.
+          if (arrive(w, fn, pc, kind, taken, program)) return RunResult.blocked;
+          if (w.cta.warps.length > 1) return RunResult.yielded;
+        }
         break;
       case Term.warpSync:
         f.pcs[top] = fn.next[pc]!;

@@ -223,7 +223,7 @@ function atomic(e: Emit, red: boolean): string {
   const c = k + 2;
   const { bits, signed, float, lanes } = tinfo(t);
   const old = e.t(), nv = e.t();
-  const dst = (code: string): string => (red ? '' : code);
+  const dst = (code: () => string): string => (red ? '' : code());
   if (bits === 32 && !float) {
     const bv = op === 'inc' || op === 'dec' || !signed ? `(${e.v(b)} >>> 0)` : e.v(b);
     const x = e.t();
@@ -243,7 +243,7 @@ function atomic(e: Emit, red: boolean): string {
     }
     return `{ const ${x} = ${bv}; ` + access(e, k, 4, true, (v) => {
       const w = `${v.view('i32')}[${index(v.o, 4, 0)}]`;
-      return `const ${old} = ${w}; ${w} = ${next}; ${dst(e.setOperand(e.op(0), signed ? old : `(${old} >>> 0)`, t === 'b32' ? 'u32' : t))}`;
+      return `const ${old} = ${w}; ${w} = ${next}; ${dst(() => e.setOperand(e.op(0), signed ? old : `(${old} >>> 0)`, t === 'b32' ? 'u32' : t))}`;
     }) + ' }';
   }
   if (t === 'f32') {
@@ -254,7 +254,7 @@ function atomic(e: Emit, red: boolean): string {
       const w = `${v.view('i32')}[${index(v.o, 4, 0)}]`;
       const f = `${v.view('f32')}[${index(v.o, 4, 0)}]`;
       return `const ${old} = ${w}; const ${nv} = ${ftz}(Math.fround(${ftz}(${f}) + ${x})); if (${nv} === ${nv}) ${f} = ${nv}; else ${w} = ${F32_NAN_I32}; ` +
-        dst(e.setBits32(0, old));
+        dst(() => e.setBits32(0, old));
     }) + ' }';
   }
   if (t === 'f64') {
@@ -263,7 +263,7 @@ function atomic(e: Emit, red: boolean): string {
     return `{ const ${x} = ${e.v(b)}; ` + access(e, k, 8, true, (v) => {
       const d = `${v.view('f64')}[${index(v.o, 8, 0)}]`;
       return `const ${old} = ${d}; const ${nv} = ${old} + ${x}; ${d} = ${nv} === ${nv} ? ${nv} : ${e.u('DN')}[0]; ` +
-        dst(e.setRawF64Operand(e.op(0), old));
+        dst(() => e.setRawF64Operand(e.op(0), old));
     }) + ' }';
   }
   if (float && (bits === 16 || lanes === 2)) {
@@ -277,7 +277,7 @@ function atomic(e: Emit, red: boolean): string {
     return `{ const ${x} = ${e.v(b)}; ` + access(e, k, size, true, (v) => {
       const w = `${v.view(view)}[${index(v.o, size, 0)}]`;
       const oldv = size === 2 ? w : `(${w} >>> 0)`;
-      return `const ${old} = ${oldv}; ${w} = ${e.h(fn)}(${old}, ${x}, 0${extra}); ${dst(e.set(0, old))}`;
+      return `const ${old} = ${oldv}; ${w} = ${e.h(fn)}(${old}, ${x}, 0${extra}); ${dst(() => e.set(0, old))}`;
     }) + ' }';
   }
   if (bits === 16 && !float) {
@@ -286,7 +286,7 @@ function atomic(e: Emit, red: boolean): string {
     return `{ const ${x} = ${e.v(b)}; ` + access(e, k, 2, true, (v) => {
       const w = `${v.view('u16')}[${index(v.o, 2, 0)}]`;
       const next = op === 'exch' ? x : `(${old} === ${x} ? ${e.v(c)} : ${old})`;
-      return `const ${old} = ${w}; ${w} = ${next}; ${dst(e.set(0, old))}`;
+      return `const ${old} = ${w}; ${w} = ${next}; ${dst(() => e.set(0, old))}`;
     }) + ' }';
   }
   if (bits === 64 && !float) {
@@ -316,7 +316,7 @@ function atomic(e: Emit, red: boolean): string {
     return `{ const ${xl} = ${blo}, ${xh} = ${bhi}; ` + access(e, k, 8, true, (v) => {
       const w = v.view('i32');
       const il = index(v.o, 4, 0), ih = index(v.o, 4, 1);
-      return `const ${ol} = ${w}[${il}], ${oh} = ${w}[${ih}]; ${update(w, il, ih)} ${dst(e.setPair(0, ol, oh))}`;
+      return `const ${ol} = ${w}[${il}], ${oh} = ${w}[${ih}]; ${update(w, il, ih)} ${dst(() => e.setPair(0, ol, oh))}`;
     }) + ' }';
   }
   return unsupported(e.ins);
