@@ -5,7 +5,7 @@
  * once; the kernel is launched repeatedly (after a warm-up that compiles it and lets V8 optimize)
  * for about `--seconds` per executor, and the best of three rounds is reported.
  *
- *   npm run build && npm run bench:emu [-- --seconds 1 --only matmul]
+ *   npm run build && npm run bench:emu [-- --seconds 1 --only matmul --executor jit]
  *
  * Results go to stdout and to bench/results/emu-<date>.json.
  * @module
@@ -107,6 +107,7 @@ function measure(c: KernelCase, group: string, executor: 'jit' | 'interpreter', 
 function main(): void {
   const seconds = Number(argument('seconds', '1.5'));
   const only = argument('only', '');
+  const executors = argument('executor', 'jit,interpreter').split(',');
   const results: Measurement[] = [];
   console.log(`PTX engine throughput, million thread-instructions per second (one core; ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version})`);
   console.log(`${'case'.padEnd(26)} ${'group'.padEnd(10)} ${'thr-instr/launch'.padStart(16)} ${'JIT'.padStart(8)} ${'interp'.padStart(8)} ${'ratio'.padStart(6)}`);
@@ -114,10 +115,13 @@ function main(): void {
     if (only !== '' && !name.includes(only)) continue;
     const c = ALL_CASES.find((k) => k.name === name);
     if (c === undefined) throw new Error(`no corpus case ${name}`);
-    const jit = measure(c, group, 'jit', seconds);
-    const interp = measure(c, group, 'interpreter', seconds);
-    results.push(jit, interp);
-    console.log(`${name.padEnd(26)} ${group.padEnd(10)} ${String(jit.threadInstructionsPerLaunch).padStart(16)} ${jit.mtips.toFixed(0).padStart(8)} ${interp.mtips.toFixed(0).padStart(8)} ${(jit.mtips / interp.mtips).toFixed(1).padStart(6)}`);
+    const jit = executors.includes('jit') ? measure(c, group, 'jit', seconds) : null;
+    const interp = executors.includes('interpreter') ? measure(c, group, 'interpreter', seconds) : null;
+    for (const m of [jit, interp]) if (m !== null) results.push(m);
+    const perLaunch = (jit ?? interp)?.threadInstructionsPerLaunch ?? 0;
+    const cell = (m: Measurement | null): string => (m === null ? '-' : m.mtips.toFixed(0)).padStart(8);
+    const ratio = jit !== null && interp !== null ? (jit.mtips / interp.mtips).toFixed(1) : '-';
+    console.log(`${name.padEnd(26)} ${group.padEnd(10)} ${String(perLaunch).padStart(16)} ${cell(jit)} ${cell(interp)} ${ratio.padStart(6)}`);
   }
   const date = new Date().toISOString().slice(0, 10);
   const dir = join(repoRoot(), 'bench', 'results');

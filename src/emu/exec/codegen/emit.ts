@@ -85,6 +85,15 @@ export class Emit {
     return this.unit.helper(name);
   }
 
+  /**
+   * A call of a double-returning helper as an expression: through its unboxed variant when it has
+   * one (runtime/helpers.ts `UNBOXED`), else directly.
+   */
+  call(name: string, ...args: string[]): string {
+    if (this.unit.hasHelper(`${name}$r`)) return `(${this.unit.helper(`${name}$r`)}(${args.join(', ')}), ${this.unit.helper('RESULT')}[0])`;
+    return `${this.unit.helper(name)}(${args.join(', ')})`;
+  }
+
   /** A fresh temporary name. */
   t(): string {
     return `t${this.#temps++}_`;

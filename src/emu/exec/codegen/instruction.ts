@@ -17,6 +17,7 @@ export function laneLoop(body: string): string {
 
 /** Per-lane code of `ins` (statements for lane `l`, guard applied), for a lane-kind instruction. */
 export function laneCode(ins: IrInstruction, sem: Semantics, unit: CodeUnit, program: ProgramContext, regs: RegisterAccess): string {
+  regs.beginInstruction(ins.guard !== null);
   const e = new Emit(ins, unit, program, regs);
   const body = sem.emit(e);
   const pre = e.takePre();

@@ -41,6 +41,11 @@ export interface RegisterAccess {
   write(reg: IrRegister, view: View, value: string, raw?: boolean): string;
   /** Statements that must run before the current instruction's guard (loads and flushes of cached registers). */
   takePrelude(): string;
+  /**
+   * Announces the next instruction: `guarded` when it has a guard (its writes may not happen in
+   * every lane). Templates write their destinations on every path of an unguarded instruction.
+   */
+  beginInstruction(guarded: boolean): void;
 }
 
 /** The bank element index expression of `reg` for lane `l`. */
@@ -95,6 +100,8 @@ export class DirectRegisters implements RegisterAccess {
   takePrelude(): string {
     return '';
   }
+
+  beginInstruction(): void {}
 }
 
 /** The banks (hoisted names) a view needs, including those a cached local of its family is loaded and written back through. */

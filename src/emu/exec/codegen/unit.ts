@@ -56,6 +56,7 @@ export type UnitFunction = (w: unknown, f: unknown, mask: number) => number;
 export class CodeUnit {
   readonly #hoisted = new Set<string>();
   readonly #helpers = new Set<string>();
+  readonly #locals = new Map<string, string>();
   readonly #helperTable: HelperTable;
 
   constructor(helperTable: HelperTable) {
@@ -79,6 +80,20 @@ export class CodeUnit {
     return `h$${name}`;
   }
 
+  /**
+   * Declares a `let` at the top of the unit (after the hoisted names), once: for values generated
+   * code keeps across lanes, such as the bounds of an instruction's allocation cache entry.
+   */
+  local(name: string, init: string): string {
+    if (!this.#locals.has(name)) this.#locals.set(name, init);
+    return name;
+  }
+
+  /** Whether the helper table has `name`. */
+  hasHelper(name: string): boolean {
+    return name in this.#helperTable;
+  }
+
   /** The declarations of every hoisted name and helper used. */
   prelude(): string {
     const lines: string[] = [];
@@ -87,6 +102,7 @@ export class CodeUnit {
       if (!this.#hoisted.has(name)) continue;
       lines.push(`const ${name} = ${HOISTS.get(name)!};`);
     }
+    for (const [name, init] of this.#locals) lines.push(`let ${name} = ${init};`);
     return lines.join('\n');
   }
 

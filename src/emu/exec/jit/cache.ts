@@ -9,7 +9,8 @@
  * the local back (when dirty) and reloads the register in the new family, so bit-level
  * reinterpretation (`mov.b32 %r, %f`) stays exact. Loads and write-backs are emitted before the
  * instruction's guard (the prelude), so a guarded write keeps the old value in lanes where the
- * guard is false: every local is loaded before its first write.
+ * guard is false: a local is loaded before its first write unless that write is by an unguarded
+ * instruction (which writes every lane).
  *
  * Write-back of `f` canonicalizes NaN (arithmetic results: the GPU's 0x7FFFFFFF). A `d` local
  * holds binary64 bits exactly: an arithmetic NaN result is replaced by the canonical NaN (`DN[0]`,
@@ -45,9 +46,14 @@ export class CachedRegisters implements RegisterAccess {
   readonly #locals = new Map<number, Local>();
   #prelude = '';
   #names = 0;
+  #guarded = true;
+
+  beginInstruction(guarded: boolean): void {
+    this.#guarded = guarded;
+  }
 
   read(reg: IrRegister, view: View): string {
-    const c = this.#ensure(reg, familyOf(view));
+    const c = this.#ensure(reg, familyOf(view), true);
     switch (view) {
       case 'HS': return `(${c.name} << 16 >> 16)`;
       case 'U': return `(${c.name} >>> 0)`;
@@ -58,7 +64,8 @@ export class CachedRegisters implements RegisterAccess {
   }
 
   write(reg: IrRegister, view: View, value: string, raw = false): string {
-    const c = this.#ensure(reg, familyOf(view));
+    // An unguarded instruction writes its destination in every lane: no need to load it first.
+    const c = this.#ensure(reg, familyOf(view), this.#guarded);
     c.dirty = true;
     switch (view) {
       case 'H': case 'HS': return `${c.name} = (${value}) & 65535;`;
@@ -84,7 +91,7 @@ export class CachedRegisters implements RegisterAccess {
     return code;
   }
 
-  #ensure(reg: IrRegister, family: Family): Local {
+  #ensure(reg: IrRegister, family: Family, load: boolean): Local {
     const existing = this.#locals.get(reg.id);
     if (existing !== undefined && existing.family === family) return existing;
     if (existing !== undefined) {
@@ -93,7 +100,7 @@ export class CachedRegisters implements RegisterAccess {
     }
     const c: Local = { name: `r${reg.id}_${this.#names++}`, family, reg, dirty: false };
     this.#locals.set(reg.id, c);
-    this.#prelude += this.#load(c);
+    this.#prelude += load ? this.#load(c) : this.#declare(c);
     return c;
   }
 
@@ -108,6 +115,10 @@ export class CachedRegisters implements RegisterAccess {
       case 'q': return `let ${c.name}l = Q[${elementIndex(r, 'QL')}], ${c.name}h = Q[${elementIndex(r, 'QH')}];\n`;
       case 'a': return `let ${c.name} = A[${elementIndex(r, 'A')}];\n`;
     }
+  }
+
+  #declare(c: Local): string {
+    return c.family === 'q' ? `let ${c.name}l = 0, ${c.name}h = 0;\n` : `let ${c.name} = 0;\n`;
   }
 
   #flush(c: Local): string {

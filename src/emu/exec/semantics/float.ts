@@ -53,7 +53,7 @@ function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
 function fma(e: Emit): string {
   const t = type0(e);
   const mode = roundingCode(e);
-  if (t === 'f64') return e.set(0, `${e.h(mode === 0 ? 'fmaRnF64' : 'fmaF64')}(${e.v(1)}, ${e.v(2)}, ${e.v(3)}${mode === 0 ? '' : `, ${mode}`})`);
+  if (t === 'f64') return e.set(0, mode === 0 ? e.call('fmaRnF64', e.v(1), e.v(2), e.v(3)) : e.call('fmaF64', e.v(1), e.v(2), e.v(3), String(mode)));
   const a = e.t(), b = e.t(), c = e.t();
   const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
   if (mode !== 0) return `{ ${init} ${e.set(0, out32(e, `${e.h('fmaF32')}(${a}, ${b}, ${c}, ${mode})`))} }`;
@@ -144,8 +144,8 @@ function root(e: Emit, op: 'rcp' | 'sqrt' | 'rsqrt'): string {
 /** ex2 / lg2 / sin / cos / tanh (`.approx.f32`). */
 function transcendental(e: Emit, op: 'ex2' | 'lg2' | 'sin' | 'cos' | 'tanh'): string {
   if (type0(e) !== 'f32') return unsupported(e.ins);
-  if (op === 'tanh') return e.set(0, `${e.h('tanhApproxF32')}(${e.v(1)})`);
-  return e.set(0, `${e.h(`${op}ApproxF32`)}(${e.v(1)}, ${bool(e.mods.ftz)})`);
+  if (op === 'tanh') return e.set(0, e.call('tanhApproxF32', e.v(1)));
+  return e.set(0, e.call(`${op}ApproxF32`, e.v(1), bool(e.mods.ftz)));
 }
 
 /** testp.class.type p, a. */

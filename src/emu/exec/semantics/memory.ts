@@ -101,11 +101,16 @@ function access(e: Emit, k: number, bytes: number, write: boolean, body: (v: Vie
   let cond: string;
   let views: Views;
   let offset: string;
+  let refresh = '';
   switch (space) {
     case Space.global: case Space.generic: {
       const ic = e.u('IC');
-      const slot = 2 * e.program.cacheSlot(e.ins);
-      cond = `${a} >= ${ic}[${slot}] && ${a} + ${bytes} <= ${ic}[${slot + 1}]${align}`;
+      const slot = e.program.cacheSlot(e.ins);
+      // The cached allocation bounds, in locals of the unit (reloaded after a slow path).
+      const lo = e.unit.local(`ic${slot}`, `${ic}[${2 * slot}]`);
+      const hi = e.unit.local(`ic${slot}_`, `${ic}[${2 * slot + 1}]`);
+      refresh = ` ${lo} = ${ic}[${2 * slot}]; ${hi} = ${ic}[${2 * slot + 1}];`;
+      cond = `${a} >= ${lo} && ${a} + ${bytes} <= ${hi}${align}`;
       offset = `${a} - ${e.u('GB')}`;
       views = fast(FAST_VIEWS.G, o);
       break;
@@ -135,7 +140,7 @@ function access(e: Emit, k: number, bytes: number, write: boolean, body: (v: Vie
   const slot = space === Space.global || space === Space.generic ? e.program.cacheSlot(e.ins) : -1;
   const slowViews: Views = { view: (kind) => `${r}.${kind}`, o };
   return `{ const ${a} = ${e.addr(k)}; if (${cond}) { const ${o} = ${offset}; ${body(views)} } else { ` +
-    `const ${r} = ${e.u('M')}.resolve(${space}, ${a}, ${bytes}, ${write ? 1 : 0}, w, f, l, ${e.site()}, ${slot}); ` +
+    `const ${r} = ${e.u('M')}.resolve(${space}, ${a}, ${bytes}, ${write ? 1 : 0}, w, f, l, ${e.site()}, ${slot});${refresh} ` +
     `const ${o} = ${e.u('M')}.offset; ${body(slowViews)} } }`;
 }
 
