@@ -335,6 +335,9 @@ class FunctionLowering {
     if (entry instanceof Register) return this.checkedRegister(entry, op, role.type, ins, role.bits);
     if (entry === undefined) {
       const special = op.name.startsWith('%') ? SPECIAL_REGISTERS.get(op.name.slice(1)) : undefined;
+      if (special === undefined && /^%envreg\d+$/.test(op.name)) {
+        return this.fail(`${op.name} holds the grid workspace of a cooperative launch (cooperative_groups grid.sync()); the emulated device does not support grid-wide synchronization`, op, op.name);
+      }
       if (special === undefined) return this.fail(`undeclared name ${op.name}`, op, op.name);
       if (role.dst) return this.fail(`special register ${op.name} is read-only`, op, op.name);
       if (special.vector !== (op.component !== null)) {
