@@ -156,6 +156,12 @@ describe('PTX the engine cannot execute is refused when the module loads', () =>
       e instanceof PtxSyntaxError && e.codeName === 'CUDA_ERROR_UNSUPPORTED_PTX_VERSION' && e.location.line === 6 && /cannot execute 'vadd4.u32.u32.u32'/.test(e.message));
   });
 
+  test('grid-wide synchronization (cooperative_groups grid.sync reads %envreg) is refused with a reason', () => {
+    const ptx = `${HEAD}.visible .entry k() {\n .reg .b32 %r<2>;\n mov.u32 %r1, %envreg1;\n}`;
+    assert.throws(() => engine.compile(ptx, 'cuModuleLoadData'), (e: unknown) =>
+      e instanceof PtxSyntaxError && e.location.line === 6 && /grid-wide synchronization/.test(e.message));
+  });
+
   test('a call to an external function the engine does not provide', () => {
     const ptx = `${HEAD}.extern .func (.param .b32 r) mystery (.param .b32 x);\n.visible .entry k() {\n .reg .b32 %r<2>;\n { .param .b32 p; st.param.b32 [p], 1; .param .b32 q; call.uni (q), mystery, (p); }\n}`;
     assert.throws(() => engine.compile(ptx, 'cuModuleLoadData'), (e: unknown) => e instanceof PtxSyntaxError && /does not provide the external function mystery/.test(e.message));
