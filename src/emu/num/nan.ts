@@ -20,6 +20,13 @@
  * | `cvt.{rn,…}.f16.f64` | sign, `0x7E00`, top 9 payload bits | {@link f64NaNToF16Bits} |
  * | `cvt.f32.bf16` | the bf16 bits shifted left by 16 (payload kept) | half.ts `bf16ToF32Bits` |
  * | `cvt.*.f16.f32`, `cvt.*.bf16.f32`, every `.f16`/`.bf16` result | `0x7FFF` | half.ts (already) |
+ * | `copysign.f64` | a pure bit operation (assumed, like `copysign.f32`) | f64.ts `copysignF64` on the words |
+ *
+ * Not measured yet, assumed (the truth table has ops for them; gpu-truth.md lists them): `sub.f64`
+ * follows `add` with b's pattern unchanged; `rcp.f64` and `cvt.rni.f64.f64` follow the one-operand
+ * rule; `cvt.f64.f16` of a NaN goes through the canonical f32 NaN: `nanF64FromF32Bits(0x7FFFFFFF)`
+ * = `0x7FFFFFFF_E0000000`; `cvt.*.bf16.f64` of a NaN gives `0x7FFF`; `cvt.{rz,rm,rp}.f16.f64` of a
+ * NaN is `.rn`'s.
  *
  * "Quieted" = the quiet bit (bit 51) set; sign and the rest of the payload are kept. The operand
  * order of the two-operand rule is the one the GPU showed for `add`/`mul`/`min` (the second
