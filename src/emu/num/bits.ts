@@ -67,7 +67,9 @@ export function f32ToRawBits(x: number): number {
 
 /**
  * Writes the binary32 result `x` into a register file viewed both as `f32` and `u32` (same
- * buffer): a NaN becomes the canonical `0x7FFFFFFF`, anything else is stored as is.
+ * buffer): a NaN becomes the canonical `0x7FFFFFFF`, anything else is stored as is. Not for the
+ * two conversions whose NaN keeps a payload on sm_90, `cvt.f32.f64` and `cvt.f32.bf16`
+ * (nan.ts `f64NaNToF32Bits`, half.ts `bf16ToF32Bits`).
  */
 export function storeF32(f32: Float32Array, u32: Uint32Array, i: number, x: number): void {
   if (x === x) f32[i] = x;

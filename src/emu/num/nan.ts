@@ -38,10 +38,15 @@
  * @module
  */
 
-/** High word of the NaN sm_90 returns for a double-precision invalid operation: `0xFFF80000_00000000`. */
-export const F64_DEFAULT_NAN_HI = 0xfff80000;
+import { F64_CANONICAL_NAN_HI, F64_CANONICAL_NAN_LO } from './bits.js';
+
+/**
+ * High word of the NaN sm_90 returns for a double-precision invalid operation:
+ * `0xFFF80000_00000000` (the same as bits.ts `F64_CANONICAL_NAN_HI`, which `storeF64` writes).
+ */
+export const F64_DEFAULT_NAN_HI = F64_CANONICAL_NAN_HI;
 /** Low word of the double-precision default NaN; see {@link F64_DEFAULT_NAN_HI}. */
-export const F64_DEFAULT_NAN_LO = 0;
+export const F64_DEFAULT_NAN_LO = F64_CANONICAL_NAN_LO;
 
 /** Output of the `nanF64…` functions: `[lo, hi]` words of the result NaN. */
 export const NAN64 = new Uint32Array(2);
