@@ -18,4 +18,5 @@
  */
 export * from './errors.js';
 export * from './core/index.js';
+export * from './collectives/index.js';
 export type { Backend, BackendKind, JitOptions } from './backend/types.js';
