@@ -317,6 +317,7 @@ export class Communicator extends Resource {
     }
   }
 
+  /** `Communicator(rank 0 of 4, device 0, nccl)`. */
   override toString(): string {
     return this.describe();
   }
@@ -437,10 +438,12 @@ export class Clique implements Disposable, Iterable<Communicator> {
     if (failed) throw failure;
   }
 
+  /** Same as {@link Clique.dispose}; lets `using` scope the clique. */
   [Symbol.dispose](): void {
     this.dispose();
   }
 
+  /** The communicators, rank order. */
   [Symbol.iterator](): Iterator<Communicator> {
     return this.communicators[Symbol.iterator]();
   }

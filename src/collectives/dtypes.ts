@@ -56,7 +56,7 @@ export const REDUCE_OPS: Readonly<Record<ReduceOp, number>> = {
   avg: ncclRedOp_t.ncclAvg,
 };
 
-/** The names of every {@link DataType}, in ncclDataType_t order. */
+/** The names of every {@link DataType} (integers, then floats by width). */
 export const DATA_TYPE_NAMES = Object.keys(DATA_TYPES) as readonly DataType[];
 /** The names of every {@link ReduceOp}. */
 export const REDUCE_OP_NAMES = Object.keys(REDUCE_OPS) as readonly ReduceOp[];

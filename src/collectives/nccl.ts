@@ -98,7 +98,7 @@ class NcclEngine implements CollectiveEngine {
     const handles = new BigUint64Array(contexts.length);
     const devices = Int32Array.from(contexts, (c) => c.device.ordinal);
     inContext(null, () => this.check(this.api.ncclCommInitAll(handles, contexts.length, devices), 'ncclCommInitAll', 0n));
-    return contexts.map((context, rank) => new NcclCommunicator(this, handles[rank]!, context));
+    return contexts.map((context, rank) => new NcclCommunicator(this, handles.subarray(rank, rank + 1), context));
   }
 
   create(id: Uint8Array, ranks: number, rank: number, context: Context): EngineCommunicator {
@@ -106,7 +106,7 @@ class NcclEngine implements CollectiveEngine {
     // ncclUniqueId is passed by value: a struct holding `char internal[128]`.
     const value = { internal: Array.from(new Int8Array(id.buffer, id.byteOffset, id.byteLength)) };
     inContext(context, () => this.check(this.api.ncclCommInitRank(out, ranks, value, rank), 'ncclCommInitRank', 0n));
-    return new NcclCommunicator(this, out[0]!, context);
+    return new NcclCommunicator(this, out, context);
   }
 
   groupStart(): void {
@@ -118,8 +118,16 @@ class NcclEngine implements CollectiveEngine {
   }
 }
 
+/**
+ * One rank. The handle is read from the cell NCCL wrote it to on every use: inside a group NCCL
+ * may complete a communicator's creation only at ncclGroupEnd.
+ */
 class NcclCommunicator implements EngineCommunicator {
-  constructor(readonly engine: NcclEngine, readonly handle: bigint, readonly context: Context) {}
+  constructor(readonly engine: NcclEngine, readonly cell: BigUint64Array, readonly context: Context) {}
+
+  get handle(): bigint {
+    return this.cell[0]!;
+  }
 
   #call(call: string, fn: (api: NcclApi) => number): void {
     const { engine, handle } = this;

@@ -49,6 +49,11 @@ class ReferenceCommunicator implements EngineCommunicator {
   readonly handle = 0n;
   #gone: string | null = null;
 
+  /** Why this rank can no longer take part (finalized, destroyed, aborted), or `null`. */
+  get gone(): string | null {
+    return this.#gone;
+  }
+
   constructor(readonly engine: ReferenceEngine, readonly clique: Clique, readonly rank: number, readonly context: Context) {}
 
   submit(operation: Operation): void {
@@ -57,6 +62,8 @@ class ReferenceCommunicator implements EngineCommunicator {
     if (!this.clique.complete) {
       throw invalidUsage(operation.call, `${this.clique.name} is not ready: ranks ${missing(this.clique).join(', ')} have not joined (a communicator made in a group can be used once the group has ended)`);
     }
+    const ended = this.clique.members.find((m) => m !== undefined && m.gone !== null);
+    if (ended !== undefined) throw invalidUsage(operation.call, `rank ${ended.rank} of ${this.clique.name} was ${ended.gone}: the other ranks can no longer communicate`);
     this.engine.enqueue(this, operation);
   }
 

@@ -260,6 +260,15 @@ describe('the reference collectives report what NCCL would hang on', { skip: nee
     for (const b of bufs) b.dispose();
   });
 
+  test('collectives after another rank was destroyed', () => {
+    using ref = reference();
+    const bufs = ref.communicators.map((c) => c.context.allocate(16));
+    ref.rank(1).dispose();
+    assert.throws(() => group(() => ref.communicators.forEach((c, r) => r !== 1 && c.allReduce(bufs[r]!, bufs[r]!, { dtype: 'float32' }))), (e: unknown) =>
+      e instanceof NcclError && /rank 1 of .* was destroyed/.test(e.message));
+    for (const b of bufs) b.dispose();
+  });
+
   test('ranks of a unique id created one at a time outside a group', () => {
     const id = UniqueId.create('reference');
     assert.throws(() => Communicator.create({ id, ranks: 2, rank: 0, device: Device.get(0), implementation: 'reference' }), (e: unknown) =>
