@@ -4,7 +4,8 @@
  *
  * Subclasses say where the error came from: the driver API ({@link DriverError}), the runtime API
  * ({@link RuntimeApiError}), argument checks made by cudajs before any CUDA call
- * ({@link InvalidArgumentError}), use of a disposed object ({@link DisposedError}), a missing
+ * ({@link InvalidArgumentError}), use of a disposed object ({@link DisposedError}) or of one whose
+ * context was reset ({@link ContextResetError}), a refused device reset ({@link ResetRefusedError}), a missing
  * shared library ({@link LibraryNotFoundError}), PTX that cannot be parsed
  * ({@link PtxSyntaxError}), a fault inside a kernel found by the emulated device
  * ({@link KernelFaultError}), peer access that cannot be enabled ({@link PeerAccessError}), or a
@@ -131,8 +132,81 @@ export class InvalidArgumentError extends CudaError {
 
 /** An object was used after `dispose()`, or after the context that owned it was destroyed or reset. */
 export class DisposedError extends CudaError {
-  constructor(call: string, what: string, reason = 'it was disposed') {
-    super({ code: 400, codeName: 'CUDA_ERROR_INVALID_HANDLE', explanation: `${what} cannot be used: ${reason}`, call });
+  /**
+   * @param status the CUDA status to report; default CUDA_ERROR_INVALID_HANDLE (subclasses give a
+   *   more precise one, e.g. {@link ContextResetError}).
+   */
+  constructor(call: string, what: string, reason = 'it was disposed', status: { readonly code: number; readonly codeName: string; readonly cause?: unknown } = { code: 400, codeName: 'CUDA_ERROR_INVALID_HANDLE' }) {
+    super({ ...status, explanation: `${what} cannot be used: ${reason}`, call });
+  }
+}
+
+/** What cudajs knows about a reset of a context that objects lived in. */
+export interface ContextResetInfo {
+  /**
+   * Who reset it, in words: `scope 'plugin-b'`, `runtime.deviceReset()`, or `code outside cudajs
+   * (…)` for a reset cudajs did not make (another native addon's cudaDeviceReset, another thread).
+   */
+  readonly by: string;
+  /** The context, in words, e.g. `the primary context of device 0`. */
+  readonly context: string;
+  /** The device. */
+  readonly device: number;
+  /** True when the reset was forced over other holders of the context (or made outside cudajs). */
+  readonly forced: boolean;
+  /** For resets made outside cudajs, the call that noticed it; `null` when cudajs made the reset. */
+  readonly detectedBy: string | null;
+  /** Identity of the cudajs object that made the reset (a scope), so that it is not told about its own reset. */
+  readonly resetter: object | null;
+}
+
+/**
+ * An object was used after the context it lived in was reset — by a cudajs scope that forced a
+ * device reset, or by code outside cudajs (detected on the next call). Everything that lived in
+ * that context (memory, modules, streams, events) is gone; {@link ContextResetError.reset} says who
+ * reset it. A {@link DisposedError}, reported as CUDA_ERROR_CONTEXT_IS_DESTROYED.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   kernel.launch(config, x, y);
+ * } catch (e) {
+ *   if (!(e instanceof ContextResetError)) throw e;
+ *   console.warn(`lost my buffers: ${e.reset.context} was reset by ${e.reset.by}`);
+ *   scope.recover(); // then re-create the buffers
+ * }
+ * ```
+ */
+export class ContextResetError extends DisposedError {
+  /** Who reset the context, and when cudajs noticed. */
+  readonly reset: ContextResetInfo;
+
+  constructor(call: string, what: string, reset: ContextResetInfo, hint = '', cause?: unknown) {
+    const detected = reset.detectedBy === null ? '' : ` (noticed by ${reset.detectedBy})`;
+    super(call, what, `${reset.context} was reset by ${reset.by}${reset.forced && reset.detectedBy === null ? ' (forced)' : ''}${detected}; ` +
+      `everything that lived in it is gone${hint}`, { code: 709, codeName: 'CUDA_ERROR_CONTEXT_IS_DESTROYED', cause });
+    this.reset = reset;
+  }
+}
+
+/**
+ * A device reset was refused because others still hold the primary context: resetting it would
+ * destroy their memory and modules. Pass `{ force: true }` to reset anyway (they then get a
+ * {@link ContextResetError} naming who reset it).
+ */
+export class ResetRefusedError extends CudaError {
+  /** Who else holds the primary context, in words (`scope 'plugin-a'`, `2 other cudajs references`). */
+  readonly holders: readonly string[];
+
+  constructor(call: string, device: number, holders: readonly string[]) {
+    super({
+      code: null,
+      codeName: 'CUDAJS_RESET_REFUSED',
+      explanation: `the primary context of device ${device} is also held by ${holders.join(', ')}; a reset would destroy their memory and modules. ` +
+        'Dispose those holders first, reset only your own resources (scope.reset()), or pass { force: true }',
+      call,
+    });
+    this.holders = holders;
   }
 }
 

@@ -14,9 +14,20 @@
  * saxpy.launch({ grid: 1, block: 32 }, 3, 2.0, x, y);
  * console.log(y.toArray(Float32Array)); // Float32Array [12, 24, 36]
  * ```
+ *
+ * The runtime API's implicit model, with plug-in isolation:
+ * ```ts
+ * import { runtime } from 'cudajs';
+ *
+ * const saxpy = runtime.registerModule(ptx).kernel('saxpy');
+ * using plugin = runtime.scope('plugin', { isolation: 'shared' });
+ * plugin.run(() => saxpy.launch({ grid: 1, block: 32 }, 3, 2.0, x, y, out));
+ * ```
  * @module
  */
 export * from './errors.js';
 export * from './core/index.js';
 export * from './collectives/index.js';
+export * as runtime from './runtime/index.js';
+export { Scope, RegisteredKernel, RegisteredModule, type Isolation, type ScopeOptions, type ResetOptions } from './runtime/index.js';
 export type { Backend, BackendKind, JitOptions } from './backend/types.js';

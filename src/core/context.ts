@@ -5,7 +5,7 @@
  * @module
  */
 import { CUctx_flags, CUresult, CUresultNames } from '../raw/driver-types.js';
-import { DriverError, InvalidArgumentError, PeerAccessError } from '../errors.js';
+import { ContextResetError, DriverError, InvalidArgumentError, PeerAccessError, type ContextResetInfo, type CudaError } from '../errors.js';
 import type { ContextHandle, DeviceOrdinal, MemoryInfo } from '../backend/types.js';
 import { backend } from './backend.js';
 import { Resource } from './lifetime.js';
@@ -44,15 +44,24 @@ export type ContextKind = 'primary' | 'created' | 'borrowed';
  * The shared state of one context incarnation, held by every object that lives in it. When the
  * context is destroyed or reset, the state is invalidated once and every dependent object reports
  * why on its next use instead of touching freed memory.
+ *
+ * A primary context can be reset under cudajs (another native addon calling cudaDeviceReset, or a
+ * cudajs scope in another thread): the handle stays the same, but the driver destroys everything in
+ * it and re-creates it, with a new id (cuCtxGetId), on its next use. {@link detectReset} notices
+ * that; the object layer calls it before every operation that is not a launch (see
+ * {@link Context.enter}), and after a failed launch.
  * @internal
  */
 export class ContextState {
   #deadReason: string | null = null;
+  #reset: ContextResetInfo | null = null;
 
   constructor(
     readonly handle: ContextHandle,
     readonly device: DeviceOrdinal,
     readonly kind: 'primary' | 'created' | 'foreign',
+    /** The incarnation's id (cuCtxGetId) when cudajs first saw it. */
+    readonly id: bigint,
   ) {}
 
   /** Null while usable, else why not. */
@@ -60,12 +69,22 @@ export class ContextState {
     return this.#deadReason;
   }
 
+  /** Who reset this incarnation, when a reset killed it; else `null`. */
+  get reset(): ContextResetInfo | null {
+    return this.#reset;
+  }
+
+  /** `the primary context of device 0`, `a context on device 1`. */
+  describe(): string {
+    return this.kind === 'primary' ? `the primary context of device ${this.device}` : `a context on device ${this.device} (0x${this.handle.toString(16)})`;
+  }
+
   /**
    * Runs `fn` with this context pushed, unless the context is gone (then its resources are gone
    * too and there is nothing to do). For releasing resources, finalizers included.
    */
   runIfAlive(fn: () => void): void {
-    if (this.#deadReason !== null) return;
+    if (this.#deadReason !== null || this.detectReset('release') !== null) return;
     const b = backend();
     b.contextPush(this.handle);
     try {
@@ -75,28 +94,91 @@ export class ContextState {
     }
   }
 
-  /** Marks the context gone. The first reason sticks. */
-  invalidate(reason: string): void {
-    this.#deadReason ??= reason;
+  /** Marks the context gone. The first reason (and reset record) sticks. */
+  invalidate(reason: string, reset: ContextResetInfo | null = null): void {
+    if (this.#deadReason === null) {
+      this.#deadReason = reason;
+      this.#reset = reset;
+    }
     if (liveStates.get(this.handle) === this) liveStates.delete(this.handle);
+  }
+
+  /**
+   * Checks that the context behind the handle is still this incarnation. If it is not — reset
+   * outside this realm's cudajs: the primary context is inactive, its id changed, or the driver
+   * rejects the handle — invalidates this state with a reset record naming `call` as the one that
+   * noticed, and returns the record; else `null`. Created contexts are not checked: only their
+   * owner can destroy them. Costs two driver calls for a primary context (cuCtxGetId,
+   * cuDevicePrimaryCtxGetState), one for a borrowed one (cuCtxGetId). Sticky errors propagate.
+   */
+  detectReset(call: string): ContextResetInfo | null {
+    if (this.#deadReason !== null) return this.#reset;
+    if (this.kind === 'created') return null;
+    const b = backend();
+    let why: string | null = null;
+    try {
+      const id = b.contextGetId(this.handle);
+      if (id !== this.id) why = `its id changed from ${this.id} to ${id}`;
+      // A reset primary context may keep its old id until it is used again: it is inactive meanwhile.
+      else if (this.kind === 'primary' && !b.primaryContextState(this.device).active) why = 'it became inactive although cudajs holds a reference';
+    } catch (e) {
+      if (!(e instanceof DriverError) || e.sticky) throw e;
+      why = `the driver rejects its handle (${e.codeName})`;
+    }
+    if (why === null) return null;
+    const info: ContextResetInfo = {
+      by: `code outside cudajs (a native library's cudaDeviceReset, or another thread): ${why}`,
+      context: this.describe(),
+      device: this.device,
+      forced: true,
+      detectedBy: call,
+      resetter: null,
+    };
+    this.invalidate(`${info.context} was reset by ${info.by}`, info);
+    return info;
   }
 }
 
 /** Live context states by handle, so that `Context.current()` finds the state its objects share. */
 const liveStates = new Map<bigint, ContextState>();
 
-/** cudajs's own references to each device's primary context. */
+/**
+ * cudajs's own references to each device's primary context. `retains` counts every undisposed
+ * primary `Context` object, across incarnations: a reset destroys the incarnation (`state`) but
+ * releases no reference, so references from before a reset are still released when disposed.
+ */
 interface PrimaryEntry {
-  state: ContextState;
   retains: number;
+  state: ContextState | null;
 }
 const primaries = new Map<DeviceOrdinal, PrimaryEntry>();
 
-function releasePrimary(device: DeviceOrdinal, entry: PrimaryEntry): void {
-  backend().primaryContextRelease(device);
-  entry.retains--;
-  if (entry.retains === 0 && !backend().primaryContextState(device).active) {
-    entry.state.invalidate('the primary context was released by its last holder');
+function primaryEntry(device: DeviceOrdinal): PrimaryEntry {
+  let entry = primaries.get(device);
+  if (!entry) primaries.set(device, (entry = { retains: 0, state: null }));
+  return entry;
+}
+
+/** The state of the primary context incarnation behind `handle`, replacing a stale one. */
+function livePrimaryState(entry: PrimaryEntry, handle: ContextHandle, device: DeviceOrdinal, call: string): ContextState {
+  const old = entry.state;
+  if (old !== null && old.deadReason === null && old.handle === handle && old.detectReset(call) === null) return old;
+  const state = new ContextState(handle, device, 'primary', backend().contextGetId(handle));
+  entry.state = state;
+  liveStates.set(handle, state);
+  return state;
+}
+
+function releasePrimary(device: DeviceOrdinal): void {
+  const entry = primaryEntry(device);
+  try {
+    backend().primaryContextRelease(device);
+  } finally {
+    entry.retains = Math.max(0, entry.retains - 1);
+  }
+  const state = entry.state;
+  if (entry.retains === 0 && state !== null && state.deadReason === null && !backend().primaryContextState(device).active) {
+    state.invalidate('the primary context was released by its last holder');
   }
 }
 
@@ -137,25 +219,41 @@ export class Context extends Resource {
 
   /** @internal Retains the primary context of `device`. */
   static retainPrimary(device: Device): Context {
-    const handle = backend().primaryContextRetain(device.ordinal);
-    let entry = primaries.get(device.ordinal);
-    if (!entry || entry.state.deadReason !== null || entry.state.handle !== handle) {
-      entry?.state.invalidate('the primary context was reset');
-      entry = { state: new ContextState(handle, device.ordinal, 'primary'), retains: 0 };
-      primaries.set(device.ordinal, entry);
-      liveStates.set(handle, entry.state);
-    }
+    const ordinal = device.ordinal;
+    const handle = backend().primaryContextRetain(ordinal);
+    const entry = primaryEntry(ordinal);
     entry.retains++;
-    const ctx = new Context(entry.state, 'primary', device);
-    const primary = entry;
-    ctx.track(() => releasePrimary(device.ordinal, primary));
+    let state: ContextState;
+    try {
+      state = livePrimaryState(entry, handle, ordinal, 'Device.primaryContext');
+    } catch (e) {
+      releasePrimary(ordinal);
+      throw e;
+    }
+    const ctx = new Context(state, 'primary', device);
+    ctx.track(() => releasePrimary(ordinal));
     return ctx;
   }
 
-  /** @internal How many cudajs references hold the primary context of `device`. */
+  /** @internal How many cudajs references (undisposed primary `Context` objects) hold the primary context of `device`. */
   static primaryRetainCount(device: Device): number {
-    const entry = primaries.get(device.ordinal);
-    return entry && entry.state.deadReason === null ? entry.retains : 0;
+    return primaries.get(device.ordinal)?.retains ?? 0;
+  }
+
+  /** @internal The device whose primary context has `handle`, if cudajs has retained it in this realm; else `null`. */
+  static primaryDeviceOf(handle: ContextHandle): DeviceOrdinal | null {
+    for (const [device, entry] of primaries) if (entry.state?.handle === handle) return device;
+    return null;
+  }
+
+  /**
+   * @internal Resets the primary context of `device` (cuDevicePrimaryCtxReset): the driver
+   * destroys everything in it, for every holder, and keeps every reference. Objects that lived in
+   * it fail with a `ContextResetError` carrying `info`.
+   */
+  static resetPrimary(device: DeviceOrdinal, info: ContextResetInfo): void {
+    backend().primaryContextReset(device);
+    primaries.get(device)?.state?.invalidate(`${info.context} was reset by ${info.by}`, info);
   }
 
   /** @internal Creates a context (made current on this thread, as cuCtxCreate does). */
@@ -167,7 +265,7 @@ export class Context extends Resource {
     }
     const flags = schedulingFlag | (options.keepLocalMemory ? CUctx_flags.CU_CTX_LMEM_RESIZE_TO_MAX : 0);
     const handle = backend().contextCreate(device.ordinal, flags);
-    const state = new ContextState(handle, device.ordinal, 'created');
+    const state = new ContextState(handle, device.ordinal, 'created', backend().contextGetId(handle));
     liveStates.set(handle, state);
     const ctx = new Context(state, 'created', device);
     ctx.track(() => destroyCreated(state));
@@ -198,7 +296,7 @@ export class Context extends Resource {
       } finally {
         b.contextPop();
       }
-      state = new ContextState(handle, device, 'foreign');
+      state = new ContextState(handle, device, 'foreign', b.contextGetId(handle));
       liveStates.set(handle, state);
     }
     return new Context(state, 'borrowed', Device.get(state.device));
@@ -267,13 +365,13 @@ export class Context extends Resource {
 
   /** Pushes this context onto the calling thread's stack, making it current (cuCtxPushCurrent). */
   push(): void {
-    this.assertLive('Context.push');
+    this.#assertUsable('Context.push');
     backend().contextPush(this.#state.handle);
   }
 
   /** Replaces the calling thread's current context with this one (cuCtxSetCurrent). */
   setCurrent(): void {
-    this.assertLive('Context.setCurrent');
+    this.#assertUsable('Context.setCurrent');
     backend().contextSetCurrent(this.#state.handle);
   }
 
@@ -282,7 +380,7 @@ export class Context extends Resource {
    * throws. The context is current only during the synchronous part of `fn`.
    */
   run<T>(fn: () => T): T {
-    this.assertLive('Context.run');
+    this.#assertUsable('Context.run');
     const b = backend();
     b.contextPush(this.#state.handle);
     try {
@@ -293,11 +391,21 @@ export class Context extends Resource {
   }
 
   /**
+   * Throws a DisposedError when this reference or its context is gone, and a ContextResetError when
+   * the primary context was reset outside cudajs since cudajs last looked (see
+   * {@link ContextState.detectReset}: two cheap driver calls, made on every operation except launches).
+   */
+  #assertUsable(call: string): void {
+    this.assertLive(call);
+    if (this.#state.detectReset(call) !== null) this.assertLive(call);
+  }
+
+  /**
    * @internal Runs a backend operation in this context: directly when it is current, else between
-   * a push and a pop. Checks liveness first, naming `call`.
+   * a push and a pop. Checks liveness first (a reset made outside cudajs included), naming `call`.
    */
   enter<T>(call: string, fn: () => T): T {
-    this.assertLive(call);
+    this.#assertUsable(call);
     const b = backend();
     if (b.contextGetCurrent() === this.#state.handle) return fn();
     b.contextPush(this.#state.handle);
@@ -437,13 +545,19 @@ export class Context extends Resource {
     return this.#state.deadReason;
   }
 
+  protected override invalidError(call: string, reason: string): CudaError {
+    const reset = this.#state.reset;
+    return reset === null ? super.invalidError(call, reason) : new ContextResetError(call, this.describe(), reset);
+  }
+
   protected override release(): void {
-    if (this.#kind === 'primary') {
-      const entry = primaries.get(this.#state.device);
-      if (entry && entry.state === this.#state) releasePrimary(this.#state.device, entry);
-    } else if (this.#kind === 'created') {
-      destroyCreated(this.#state);
-    }
+    if (this.#kind === 'primary') releasePrimary(this.#state.device);
+    else if (this.#kind === 'created') destroyCreated(this.#state);
+  }
+
+  /** A reset destroys the primary context's incarnation but releases no reference: give ours back. */
+  protected override releaseInvalidated(): void {
+    if (this.#kind === 'primary' && this.#state.reset !== null) releasePrimary(this.#state.device);
   }
 
   /** `Context(created, device 0)`. */

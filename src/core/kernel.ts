@@ -195,11 +195,18 @@ export class Kernel {
     else this.#backend.launchEx(this.#fn, this.#dims, this.#block, this.#stream, this.#attributes);
   }
 
+  /**
+   * Submits the launch. The hot path makes no check of its own: a primary context reset outside
+   * cudajs is not looked for here (that would cost a driver call per launch) but diagnosed after
+   * the fact — a launch in a reset context fails, and then `ContextState.detectReset` tells a
+   * ContextResetError from an ordinary launch error.
+   */
   #submit(): void {
     try {
       this.#submitOnce();
     } catch (e) {
       const ctx = this.module.context;
+      if (e instanceof DriverError && !e.sticky && ctx.state.detectReset(this.#call) !== null) this.module.assertLive(this.#call);
       if (!(e instanceof DriverError) || e.code === null || !WRONG_CONTEXT_CODES.has(e.code) || this.#backend.contextGetCurrent() === ctx.handle) throw e;
       ctx.run(() => this.#submitOnce());
     }

@@ -7,7 +7,7 @@
  * context if the owner was garbage-collected without being disposed. It never throws.
  * @module
  */
-import { DisposedError, DriverError } from '../errors.js';
+import { ContextResetError, DisposedError, DriverError, type CudaError } from '../errors.js';
 import type { Context } from './context.js';
 
 /**
@@ -67,12 +67,27 @@ export abstract class Resource implements Disposable {
     return !this.#disposed && this.invalidReason() === null;
   }
 
-  /** Throws {@link DisposedError} naming `call` if the object was disposed or became invalid. */
+  /**
+   * Throws {@link DisposedError} naming `call` if the object was disposed or became invalid (a
+   * {@link ContextResetError} when its context was reset).
+   */
   assertLive(call: string): void {
     if (this.#disposed) throw new DisposedError(call, this.describe());
     const reason = this.invalidReason();
-    if (reason !== null) throw new DisposedError(call, this.describe(), reason);
+    if (reason !== null) throw this.invalidError(call, reason);
   }
+
+  /** The error {@link assertLive} throws for an object made unusable by `reason`. */
+  protected invalidError(call: string, reason: string): CudaError {
+    return new DisposedError(call, this.describe(), reason);
+  }
+
+  /**
+   * Called by {@link dispose} instead of {@link release} when the object had already become
+   * invalid: what must still be given back although the resource itself is gone (a reference to a
+   * primary context that was reset, say). Default: nothing.
+   */
+  protected releaseInvalidated(): void {}
 
   /**
    * Frees the resource now. Safe to call more than once; later calls do nothing. In a context
@@ -83,9 +98,9 @@ export abstract class Resource implements Disposable {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#token) backstop.unregister(this.#token);
-    if (this.invalidReason() !== null) return;
     try {
-      this.release();
+      if (this.invalidReason() === null) this.release();
+      else this.releaseInvalidated();
     } catch (e) {
       if (!(e instanceof DriverError && e.sticky)) throw e;
     }
@@ -113,6 +128,11 @@ export abstract class ContextBound extends Resource {
   protected override invalidReason(): string | null {
     const dead = this.context.state.deadReason;
     return dead === null ? null : `its context is gone: ${dead}`;
+  }
+
+  protected override invalidError(call: string, reason: string): CudaError {
+    const reset = this.context.state.reset;
+    return reset === null ? super.invalidError(call, reason) : new ContextResetError(call, this.describe(), reset);
   }
 
   /**

@@ -84,10 +84,16 @@ export class Stream extends ContextBound {
    * Runs an operation on this stream. A created stream names its context itself, so the driver
    * needs no current context for it (one FFI call saved on synchronize and on every poll); the
    * legacy default stream means "the current context's", so for it the context is entered.
+   *
+   * A stream of a primary (or borrowed) context first checks that the context was not reset
+   * outside cudajs — a stale stream handle must never reach the driver — unless `verified` (the
+   * polls of one wait, checked once when the wait began). Streams of created contexts skip the
+   * check: nobody else can reset those.
    */
-  #onStream<T>(call: string, fn: () => T): T {
+  #onStream<T>(call: string, fn: () => T, verified = false): T {
     if (this.handle === DEFAULT_STREAM) return this.enterContext(call, fn);
     if (!this.usable) this.assertLive(call);
+    if (!verified && this.context.state.detectReset(call) !== null) this.assertLive(call);
     return fn();
   }
 
@@ -99,7 +105,11 @@ export class Stream extends ContextBound {
 
   /** True when all work queued on the stream has completed (cuStreamQuery). */
   query(): boolean {
-    const idle = this.#onStream('Stream.query', () => backend().streamQuery(this.handle));
+    return this.#query('Stream.query', false);
+  }
+
+  #query(call: string, verified: boolean): boolean {
+    const idle = this.#onStream(call, () => backend().streamQuery(this.handle), verified);
     if (idle && this.#inFlight.length) this.#inFlight = [];
     return idle;
   }
@@ -109,8 +119,9 @@ export class Stream extends ContextBound {
    * Rejects with the stream's error if the work failed.
    */
   synchronized(): Promise<void> {
-    this.assertLive('Stream.synchronized');
-    return pollUntil(() => this.query());
+    const call = 'Stream.synchronized';
+    this.#onStream(call, () => undefined);
+    return pollUntil(() => this.#query(call, true));
   }
 
   /** Makes all future work on this stream wait until `event` completes (cuStreamWaitEvent). */

@@ -1,10 +1,12 @@
 /**
  * Handle tables: the emulated device's CUcontext, CUmodule, CUfunction, CUstream and CUevent
- * values. Each kind has its own tag in the high bits (`0x7c01…` contexts, `0x7c02…` modules, …)
- * and a serial number below, never reused — so a handle of the wrong kind, or one whose object
- * was destroyed, is never mistaken for a live one.
+ * values. Each kind has its own tag in the high bits (`0x7c01…` contexts, `0x7c02…` modules, …),
+ * then the issuing thread's id (every worker thread has its own realm, hence its own emulated
+ * device), then a serial number, never reused — so a handle of the wrong kind, one whose object was
+ * destroyed, or one from another thread's emulated device is never mistaken for a live one.
  * @module
  */
+import { threadId } from 'node:worker_threads';
 
 /** Maps handles of one kind to their records. */
 export class HandleTable<T> {
@@ -12,9 +14,9 @@ export class HandleTable<T> {
   readonly #records = new Map<bigint, T>();
   #next = 1n;
 
-  /** `tag` becomes bits 32 and up of every handle this table issues. */
+  /** `tag` becomes bits 48 and up of every handle this table issues, the thread id bits 32–47. */
   constructor(tag: number) {
-    this.#tag = BigInt(tag) << 32n;
+    this.#tag = (BigInt(tag) << 48n) | (BigInt(threadId & 0xffff) << 32n);
   }
 
   /** Issues a new handle and records what `make` builds for it. */
