@@ -11,21 +11,13 @@
 // Prints one JSON object: {"<bytes>": microseconds per iteration, ...}.
 //
 // NVLink multicast stays off: main.ts runs this with NCCL_NVLS_ENABLE=0 unless the user set it.
-#include <cuda.h>
+#include "../baseline.h"
 #include <nccl.h>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
-#include <vector>
 
-#define CU(call) do { CUresult r = (call); if (r != CUDA_SUCCESS) { const char* s; cuGetErrorName(r, &s); \
-  std::fprintf(stderr, "%s failed: %s\n", #call, s); std::exit(1); } } while (0)
 #define NC(call) do { ncclResult_t r = (call); if (r != ncclSuccess) { \
   std::fprintf(stderr, "%s failed: %s\n", #call, ncclGetErrorString(r)); std::exit(1); } } while (0)
-
-using Clock = std::chrono::steady_clock;
 
 static void printResults(const std::vector<size_t>& sizes, const std::vector<double>& us) {
   std::printf("{");
@@ -41,11 +33,11 @@ static int allreduce(int ngpus, int iters, int warmup, const std::vector<size_t>
   std::vector<CUdeviceptr> send(ngpus), recv(ngpus);
   std::vector<int> devs(ngpus);
   for (int g = 0; g < ngpus; g++) {
-    CUdevice dev; CU(cuDeviceGet(&dev, g)); devs[g] = g;
-    CU(cuDevicePrimaryCtxRetain(&ctx[g], dev)); CU(cuCtxSetCurrent(ctx[g]));
-    CU(cuStreamCreate(&stream[g], CU_STREAM_NON_BLOCKING));
-    CU(cuMemAlloc(&send[g], most)); CU(cuMemAlloc(&recv[g], most));
-    CU(cuMemsetD32(send[g], 0x3f800000, most / 4));
+    CUdevice dev; CHECK(cuDeviceGet(&dev, g)); devs[g] = g;
+    CHECK(cuDevicePrimaryCtxRetain(&ctx[g], dev)); CHECK(cuCtxSetCurrent(ctx[g]));
+    CHECK(cuStreamCreate(&stream[g], CU_STREAM_NON_BLOCKING));
+    CHECK(cuMemAlloc(&send[g], most)); CHECK(cuMemAlloc(&recv[g], most));
+    CHECK(cuMemsetD32(send[g], 0x3f800000, most / 4));
   }
   std::vector<ncclComm_t> comms(ngpus);
   NC(ncclCommInitAll(comms.data(), ngpus, devs.data()));
@@ -55,12 +47,12 @@ static int allreduce(int ngpus, int iters, int warmup, const std::vector<size_t>
     auto round = [&]() {
       NC(ncclGroupStart());
       for (int g = 0; g < ngpus; g++) {
-        CU(cuCtxSetCurrent(ctx[g]));
+        CHECK(cuCtxSetCurrent(ctx[g]));
         NC(ncclAllReduce((void*)send[g], (void*)recv[g], count, ncclFloat32, ncclSum, comms[g], (cudaStream_t)stream[g]));
       }
       NC(ncclGroupEnd());
     };
-    auto sync = [&]() { for (int g = 0; g < ngpus; g++) CU(cuStreamSynchronize(stream[g])); };
+    auto sync = [&]() { for (int g = 0; g < ngpus; g++) CHECK(cuStreamSynchronize(stream[g])); };
     for (int i = 0; i < warmup; i++) round();
     sync();
     auto t0 = Clock::now();
@@ -76,21 +68,21 @@ static int allreduce(int ngpus, int iters, int warmup, const std::vector<size_t>
 static int peer(int iters, const std::vector<size_t>& sizes) {
   size_t most = 0;
   for (size_t s : sizes) most = s > most ? s : most;
-  CUdevice d0, d1; CU(cuDeviceGet(&d0, 0)); CU(cuDeviceGet(&d1, 1));
-  CUcontext c0, c1; CU(cuDevicePrimaryCtxRetain(&c0, d0)); CU(cuDevicePrimaryCtxRetain(&c1, d1));
-  int can = 0; CU(cuDeviceCanAccessPeer(&can, d1, d0));
+  CUdevice d0, d1; CHECK(cuDeviceGet(&d0, 0)); CHECK(cuDeviceGet(&d1, 1));
+  CUcontext c0, c1; CHECK(cuDevicePrimaryCtxRetain(&c0, d0)); CHECK(cuDevicePrimaryCtxRetain(&c1, d1));
+  int can = 0; CHECK(cuDeviceCanAccessPeer(&can, d1, d0));
   CUdeviceptr src, dst; CUstream stream;
-  CU(cuCtxSetCurrent(c0)); CU(cuMemAlloc(&src, most));
-  CU(cuCtxSetCurrent(c1)); CU(cuMemAlloc(&dst, most));
-  if (can) CU(cuCtxEnablePeerAccess(c0, 0));
-  CU(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  CHECK(cuCtxSetCurrent(c0)); CHECK(cuMemAlloc(&src, most));
+  CHECK(cuCtxSetCurrent(c1)); CHECK(cuMemAlloc(&dst, most));
+  if (can) CHECK(cuCtxEnablePeerAccess(c0, 0));
+  CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
   std::vector<double> us;
   for (size_t bytes : sizes) {
-    for (int i = 0; i < 3; i++) CU(cuMemcpyPeerAsync(dst, c1, src, c0, bytes, stream));
-    CU(cuStreamSynchronize(stream));
+    for (int i = 0; i < 3; i++) CHECK(cuMemcpyPeerAsync(dst, c1, src, c0, bytes, stream));
+    CHECK(cuStreamSynchronize(stream));
     auto t0 = Clock::now();
-    for (int i = 0; i < iters; i++) CU(cuMemcpyPeerAsync(dst, c1, src, c0, bytes, stream));
-    CU(cuStreamSynchronize(stream));
+    for (int i = 0; i < iters; i++) CHECK(cuMemcpyPeerAsync(dst, c1, src, c0, bytes, stream));
+    CHECK(cuStreamSynchronize(stream));
     us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / iters);
   }
   printResults(sizes, us);
@@ -99,7 +91,7 @@ static int peer(int iters, const std::vector<size_t>& sizes) {
 
 int main(int argc, char** argv) {
   if (argc < 3) { std::fprintf(stderr, "usage: baseline allreduce <ngpus> <iters> <warmup> <bytes>... | peer <iters> <bytes>...\n"); return 2; }
-  CU(cuInit(0));
+  CHECK(cuInit(0));
   std::string mode = argv[1];
   if (mode == "allreduce" && argc >= 5) {
     std::vector<size_t> sizes;
