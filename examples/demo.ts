@@ -1,13 +1,16 @@
 /**
- * The cudajs demo: enumerate devices, load PTX modules, launch real kernels (saxpy, a two-pass
- * warp-shuffle reduction, a Mandelbrot set) and check every result against a CPU computation.
- * Runs on the GPU when one is present, else on the emulated device. Exits non-zero on any mismatch.
+ * The cudajs demo: enumerate devices, move data between all of them (peer copies, an all-reduce
+ * through NCCL or the reference collectives), load PTX modules, launch real kernels (saxpy, a
+ * two-pass warp-shuffle reduction, a Mandelbrot set) and check every result against a CPU
+ * computation. Runs on the GPU when one is present, else on the emulated device. Exits non-zero
+ * on any mismatch.
  *
  *   npm run demo                 # auto: GPU if libcuda and a device are found, else emulated
- *   CUDAJS_DEVICE=emu npm run demo
+ *   CUDAJS_DEVICE=emu CUDAJS_EMU_DEVICES=4 npm run demo
+ *   npm run demo -- --device 1   # run the kernels on device 1 (default 0)
  */
 import { fileURLToPath } from 'node:url';
-import { backend, CudaError, Device, type Context, type DeviceBuffer, type Kernel } from '../src/index.js';
+import { backend, Clique, CudaError, Device, type Context, type DeviceBuffer, type Kernel } from '../src/index.js';
 import { fmaF32 } from '../src/emu/num/index.js';
 
 const kernelFile = (name: string): string => fileURLToPath(new URL(`../../kernels/${name}.ptx`, import.meta.url));
@@ -114,13 +117,40 @@ function mandelbrot(ctx: Context, kernel: Kernel): void {
   check('mandelbrot', mismatches === 0, `${width}×${height} iteration counts equal the CPU's (${mismatches} mismatches), ${ms.toFixed(3)} ms`);
 }
 
+/**
+ * Every device: a buffer per device, a peer copy around the ring of devices, and an all-reduce
+ * of one value per device (NCCL on GPUs, the reference collectives on the emulated device).
+ */
+function allDevices(): void {
+  const devices = Device.all();
+  using clique = Clique.create(devices);
+  const values = clique.communicators.map((c) => c.context.upload(new Float64Array([c.rank + 1, 2 ** c.rank])));
+  if (devices.length > 1) {
+    using copy = clique.rank(devices.length - 1).context.allocate(16);
+    copy.copyFrom(values[0]!);
+    const back = copy.toArray(Float64Array);
+    check('peer copy', back[0] === 1 && back[1] === 1, `device 0 → device ${devices.length - 1}: [${back.join(', ')}]`);
+  }
+  clique.run((comm, rank) => comm.allReduce(values[rank]!, values[rank]!, { dtype: 'float64' }));
+  const n = devices.length;
+  const want = [(n * (n + 1)) / 2, 2 ** n - 1];
+  const got = values.map((v) => [...v.toArray(Float64Array)]);
+  check('all-reduce', got.every((g) => g[0] === want[0] && g[1] === want[1]),
+    `sum over ${n} device(s) = [${want.join(', ')}] on every device, ${clique.rank(0).implementation}`);
+  for (const v of values) v.dispose();
+}
+
 function main(): void {
   console.log(`cudajs demo on the ${backend().description}`);
   for (const device of Device.all()) {
     const { major, minor } = device.computeCapability;
     console.log(`  device ${device.ordinal}: ${device.name}, sm_${major}${minor}, ${device.limits.multiprocessorCount} SMs, ${(device.totalMemory / 2 ** 30).toFixed(1)} GiB`);
   }
-  using ctx = Device.get(0).primaryContext();
+  allDevices();
+  const at = process.argv.indexOf('--device');
+  const device = Device.get(at >= 0 ? Number(process.argv[at + 1]) : 0);
+  console.log(`  kernels on device ${device.ordinal}`);
+  using ctx = device.primaryContext();
   using saxpyModule = ctx.loadModuleFile(kernelFile('saxpy'));
   using reduceModule = ctx.loadModuleFile(kernelFile('reduce_sum'));
   using mandelbrotModule = ctx.loadModuleFile(kernelFile('mandelbrot'));

@@ -7,8 +7,9 @@
  * ({@link InvalidArgumentError}), use of a disposed object ({@link DisposedError}) or of one whose
  * context was reset ({@link ContextResetError}), a refused device reset ({@link ResetRefusedError}), a missing
  * shared library ({@link LibraryNotFoundError}), PTX that cannot be parsed
- * ({@link PtxSyntaxError}), or a fault inside a kernel found by the emulated device
- * ({@link KernelFaultError}).
+ * ({@link PtxSyntaxError}), a fault inside a kernel found by the emulated device
+ * ({@link KernelFaultError}), peer access that cannot be enabled ({@link PeerAccessError}), or a
+ * collective operation (NCCL, or the emulated collectives) that failed ({@link NcclError}).
  *
  * @example
  * ```ts
@@ -91,6 +92,33 @@ export class DriverError extends CudaError {
     this.sticky = init.code !== null && isStickyDriverCode(init.code);
   }
 }
+
+/**
+ * Peer access between two contexts cannot be enabled: they are on the same device, the devices
+ * cannot reach each other (cuDeviceCanAccessPeer says no: no NVLink or PCIe P2P path), or the
+ * driver refused (too many peers). `code` is the CUresult: CUDA_ERROR_PEER_ACCESS_UNSUPPORTED
+ * (217) or CUDA_ERROR_TOO_MANY_PEERS (711).
+ */
+export class PeerAccessError extends DriverError {
+  /** The ordinal of the device whose kernels would access the peer's memory. */
+  readonly device: number;
+  /** The ordinal of the device whose memory would be accessed. */
+  readonly peer: number;
+
+  constructor(init: CudaErrorInit & { readonly device: number; readonly peer: number }) {
+    super(init);
+    this.device = init.device;
+    this.peer = init.peer;
+  }
+}
+
+/**
+ * A collective-communication call failed: NCCL returned an ncclResult_t other than ncclSuccess,
+ * or the emulated collectives found the same misuse NCCL reports (or would hang on). `code` is
+ * the ncclResult_t (`codeName` e.g. `ncclInvalidUsage`); the explanation is NCCL's
+ * ncclGetErrorString text plus, where known, ncclGetLastError's detail.
+ */
+export class NcclError extends CudaError {}
 
 /** A runtime-API call (libcudart) returned a cudaError_t other than cudaSuccess. */
 export class RuntimeApiError extends CudaError {}

@@ -27,6 +27,7 @@
  */
 export * from './errors.js';
 export * from './core/index.js';
+export * from './collectives/index.js';
 export * as runtime from './runtime/index.js';
 export { Scope, RegisteredKernel, RegisteredModule, type Isolation, type ScopeOptions, type ResetOptions } from './runtime/index.js';
 export type { Backend, BackendKind, JitOptions } from './backend/types.js';

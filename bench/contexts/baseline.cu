@@ -2,35 +2,8 @@
 // API. Built with nvcc in the benchmark's run:  nvcc -O3 -o baseline baseline.cu <libcuda.so.1>
 //   baseline <kernels.ptx> <kernels.cubin> <iterations> <fresh contexts>
 // Prints one JSON object: medians over several repetitions.
-#include <cuda.h>
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <vector>
-
-#define CHECK(call) do { CUresult r = (call); if (r != CUDA_SUCCESS) { const char* s; cuGetErrorName(r, &s); \
-  std::fprintf(stderr, "%s failed: %s\n", #call, s); std::exit(1); } } while (0)
-
-using Clock = std::chrono::steady_clock;
-static double micros(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::micro>(b - a).count(); }
-
-template <class F> static double median_of(int reps, F f) {
-  std::vector<double> v;
-  for (int r = 0; r < reps; r++) v.push_back(f());
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-static std::vector<char> read_file(const char* path, bool text) {
-  FILE* f = std::fopen(path, "rb");
-  if (!f) { std::perror(path); std::exit(1); }
-  std::vector<char> image; char buf[4096]; size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) image.insert(image.end(), buf, buf + got);
-  std::fclose(f);
-  if (text) image.push_back(0);
-  return image;
-}
+#include "../baseline.h"
+#include <string>
 
 int main(int argc, char** argv) {
   if (argc < 5) { std::fprintf(stderr, "usage: baseline kernels.ptx kernels.cubin iterations contexts\n"); return 2; }

@@ -195,7 +195,7 @@ function main(): void {
   console.log(`\nbench/contexts on ${device.name} (${backend().description})`);
   console.log(`  device memory: primary context ${js['primaryContextMiB']!.toFixed(1)} MiB; each created context ` +
     `${js['createdContextMiB']!.toFixed(1)} MiB, ${js['createdContextAfterFirstLaunchMiB']!.toFixed(1)} MiB after a module load and a launch`);
-  console.log(`  reset check (cuCtxGetId + cuDevicePrimaryCtxGetState) ${js['detectResetNs']!.toFixed(0)} ns, made before every non-launch call on a primary context`);
+  console.log(`  reset check (cuCtxGetId) ${js['detectResetNs']!.toFixed(0)} ns, made before every non-launch call on a primary context`);
   console.log(`  Context.run(): created ${js['createdRunUs']!.toFixed(3)} µs, primary ${js['primaryRunUs']!.toFixed(3)} µs; ` +
     `scope.run() alternating between two scopes: shared ${js['scopeSwitchSharedUs']!.toFixed(3)} µs, dedicated ${js['scopeSwitchDedicatedUs']!.toFixed(3)} µs`);
   console.log(`  launch of an empty kernel: Kernel.launch ${js['kernelLaunchUs']!.toFixed(3)} µs, registered kernel (runtime) ${js['runtimeLaunchUs']!.toFixed(3)} µs`);

@@ -4,26 +4,8 @@
 //   baseline <ptx> <launches> copy     the copy bandwidths, medians over several repetitions
 // Prints one JSON object. main.ts interleaves `launch` runs with its own repetitions, so that
 // drift of the machine (clocks, other tenants) affects both sides alike.
-#include <cuda.h>
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
+#include "../baseline.h"
 #include <string>
-#include <vector>
-
-#define CHECK(call) do { CUresult r = (call); if (r != CUDA_SUCCESS) { const char* s; cuGetErrorName(r, &s); \
-  std::fprintf(stderr, "%s failed: %s\n", #call, s); std::exit(1); } } while (0)
-
-using Clock = std::chrono::steady_clock;
-static double micros(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::micro>(b - a).count(); }
-
-template <class F> static double median_of(int reps, F f) {
-  std::vector<double> v;
-  for (int r = 0; r < reps; r++) v.push_back(f());
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 int main(int argc, char** argv) {
   const char* ptx = argc > 1 ? argv[1] : "kernels.ptx";
@@ -33,10 +15,7 @@ int main(int argc, char** argv) {
   CHECK(cuInit(0));
   CUdevice dev; CHECK(cuDeviceGet(&dev, 0));
   CUcontext ctx; CHECK(cuDevicePrimaryCtxRetain(&ctx, dev)); CHECK(cuCtxSetCurrent(ctx));
-  FILE* f = std::fopen(ptx, "rb"); if (!f) { std::perror(ptx); return 1; }
-  std::vector<char> image; char buf[4096]; size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) image.insert(image.end(), buf, buf + got);
-  std::fclose(f); image.push_back(0);
+  const std::vector<char> image = read_file(ptx, true);
   CUmodule mod; CHECK(cuModuleLoadData(&mod, image.data()));
   CUfunction empty, four; CHECK(cuModuleGetFunction(&empty, mod, "empty")); CHECK(cuModuleGetFunction(&four, mod, "four_args"));
   CUstream stream; CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));

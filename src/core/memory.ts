@@ -176,17 +176,34 @@ export class DeviceBuffer extends ContextBound {
   /**
    * Copies into this buffer from host memory or another device buffer of exactly the same size.
    * With `options.stream`, the copy is asynchronous.
+   *
+   * A device buffer of another context — on another device, or another context of the same
+   * device — is copied with cuMemcpyPeer (cuMemcpyPeerAsync on a stream, which may belong to
+   * either buffer's context). Peer access need not be enabled: without a direct path the driver
+   * stages the copy through host memory.
+   *
+   * @example
+   * ```ts
+   * using a = Device.get(0).primaryContext().upload(new Float32Array([1, 2, 3]));
+   * using b = Device.get(1).primaryContext().allocate(a.byteLength);
+   * b.copyFrom(a); // GPU 0 → GPU 1
+   * ```
    */
   copyFrom(source: ArrayBufferView | ArrayBuffer | HostBuffer | DeviceBuffer, options?: TransferOptions): void {
     const call = 'DeviceBuffer.copyFrom';
     this.assertLive(call);
-    const { handle, context } = streamOf(options, this.context, call);
     if (source instanceof DeviceBuffer) {
       source.assertLive(call);
       checkSameSize(call, this.byteLength, source.byteLength);
+      if (source.context.state !== this.context.state) {
+        this.#copyFromPeer(source, options, call);
+        return;
+      }
+      const { handle, context } = streamOf(options, this.context, call);
       context.enter(call, () => backend().memcpyDtoD(this.pointer, source.pointer, this.byteLength, handle));
       return;
     }
+    const { handle, context } = streamOf(options, this.context, call);
     const bytes = hostBytes(source, call);
     checkSameSize(call, this.byteLength, bytes.byteLength);
     context.enter(call, () => backend().memcpyHtoD(this.pointer, bytes, handle));
@@ -210,6 +227,22 @@ export class DeviceBuffer extends ContextBound {
     checkSameSize(call, bytes.byteLength, this.byteLength);
     context.enter(call, () => backend().memcpyDtoH(bytes, this.pointer, handle));
     options?.stream?.keepUntilComplete(destination);
+  }
+
+  /** cuMemcpyPeer[Async] from a buffer of another context; the stream may be in either context. */
+  #copyFromPeer(source: DeviceBuffer, options: TransferOptions | undefined, call: string): void {
+    const stream = options?.stream;
+    if (stream !== undefined) {
+      stream.assertLive(call);
+      const state = stream.context.state;
+      if (state !== this.context.state && state !== source.context.state) {
+        throw new InvalidArgumentError(call, `the stream belongs to ${stream.context.toString()}, which is neither the destination's ${this.context.toString()} nor the source's ${source.context.toString()}`);
+      }
+    }
+    const context = stream?.context ?? this.context;
+    const dst = this.context.state;
+    const src = source.context.state;
+    context.enter(call, () => backend().memcpyPeer(this.pointer, dst.handle, source.pointer, src.handle, this.byteLength, stream?.handle));
   }
 
   /** Copies the whole buffer into a new typed array (synchronously). */

@@ -27,6 +27,11 @@ export interface LibrarySpec {
   readonly envVar: string;
   /** What provides the library, for the error message (e.g. "the NVIDIA driver"). */
   readonly providedBy: string;
+  /**
+   * Prepares the process environment before the library is loaded (for settings the library reads
+   * with `getenv` when it initializes, such as NCCL's {@link NCCL_ENVIRONMENT_DEFAULTS}).
+   */
+  readonly prepareEnvironment?: (env: NodeJS.ProcessEnv) => void;
 }
 
 /** A loaded library. */
@@ -69,6 +74,37 @@ export function toolkitLibrary(base: string, major: number, providedBy?: string)
   };
 }
 
+/**
+ * Settings NCCL reads from the environment when it initializes, which cudajs sets before loading
+ * libnccl unless the process already has them (an explicit value, even the same, is never
+ * touched):
+ *
+ * - `NCCL_NVLS_ENABLE=0`: no NVLink SHARP (NVLS). NVLS builds its buffers on NVLink multicast
+ *   objects (cuMulticastCreate); on hosts whose GPUs are shared, a fault in that path can take
+ *   every GPU of the host out of service, and collectives are correct without it (it is a
+ *   bandwidth optimization on NVSwitch systems). Opt in with `NCCL_NVLS_ENABLE=1`.
+ *
+ * cudajs itself never calls cuMulticastCreate.
+ */
+export const NCCL_ENVIRONMENT_DEFAULTS: Readonly<Record<string, string>> = {
+  NCCL_NVLS_ENABLE: '0',
+};
+
+/** Sets each of `defaults` in `env` that is not set there (an empty string counts as set). */
+export function applyEnvironmentDefaults(env: NodeJS.ProcessEnv, defaults: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(defaults)) if (env[name] === undefined) env[name] = value;
+}
+
+/**
+ * NCCL 2 (`libnccl.so.2`, `CUDAJS_LIBNCCL_PATH`). Loading it first applies
+ * {@link NCCL_ENVIRONMENT_DEFAULTS} to `process.env`: Node's `process.env` writes go to the C
+ * environment, where NCCL's `getenv` reads them when a communicator is created.
+ */
+export const LIBNCCL: LibrarySpec = {
+  ...toolkitLibrary('nccl', 2, 'NCCL (the libnccl2 package, or the nvidia-nccl-cu13 wheel\'s nvidia/nccl/lib)'),
+  prepareEnvironment: (env) => applyEnvironmentDefaults(env, NCCL_ENVIRONMENT_DEFAULTS),
+};
+
 function multiarchDir(): string {
   const triple = process.arch === 'arm64' ? 'aarch64-linux-gnu' : process.arch === 'ppc64' ? 'powerpc64le-linux-gnu' : 'x86_64-linux-gnu';
   return `/usr/lib/${triple}`;
@@ -104,6 +140,7 @@ export function libraryCandidates(spec: LibrarySpec, env: NodeJS.ProcessEnv = pr
  * @throws LibraryNotFoundError naming every path tried, when none loads.
  */
 export function loadLibrary(spec: LibrarySpec, call = 'loadLibrary', env: NodeJS.ProcessEnv = process.env): LoadedLibrary {
+  spec.prepareEnvironment?.(env);
   const tried: string[] = [];
   const failures: string[] = [];
   for (const candidate of libraryCandidates(spec, env)) {

@@ -1,29 +1,20 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Context, Device, DisposedError, InvalidArgumentError, struct, type Module } from '../../src/index.js';
-import { corePtx, randomFloats } from '../support/kernels.js';
+import { Device, DisposedError, InvalidArgumentError, struct } from '../../src/index.js';
+import { primaryWithCoreModule, randomFloats } from '../support/kernels.js';
 
-let ctx: Context;
-let module: Module;
-before(() => {
-  ctx = Device.get(0).primaryContext();
-  module = ctx.loadModule(corePtx());
-});
-after(() => {
-  module.dispose();
-  ctx.dispose();
-});
+const fx = primaryWithCoreModule();
 
 const Params = struct({ scale: 'f32', n: 'i32', bias: 'f64' });
 const WithPointer = struct({ tag: 'i8', data: 'ptr' });
 
 test('every scalar type, a pointer, two structs and a half are marshalled exactly', () => {
-  const echo = module.getKernel('echo_params', {
+  const echo = fx.module.getKernel('echo_params', {
     params: ['ptr', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'ptr', Params, WithPointer, 'f16'],
   });
-  using out = ctx.allocate(14 * 8);
-  using ints = ctx.upload(new Int32Array([-77, 3]));
-  using floats = ctx.upload(new Float32Array([0.5, 1.25]));
+  using out = fx.ctx.allocate(14 * 8);
+  using ints = fx.ctx.upload(new Int32Array([-77, 3]));
+  using floats = fx.ctx.upload(new Float32Array([0.5, 1.25]));
   echo.launch({ grid: 1, block: 32 }, out, -5, 250, -30000, 65000, -2000000000, 4000000000, -(2n ** 40n), 2n ** 53n, 1.5, Math.E, ints,
     { scale: 2.5, n: -4, bias: 0.125 }, { tag: 7, data: floats }, 1 / 3);
   const got = out.toArray(Float64Array);
@@ -32,24 +23,24 @@ test('every scalar type, a pointer, two structs and a half are marshalled exactl
 });
 
 test('PTX-derived signatures type 32-bit ints as u32 and reject what does not fit', () => {
-  const saxpy = module.getKernel('saxpy');
+  const saxpy = fx.module.getKernel('saxpy');
   assert.deepEqual(saxpy.params.map((p) => [p.offset, p.size]), [[0, 4], [4, 4], [8, 8], [16, 8], [24, 8]]);
-  using x = ctx.allocate(16);
+  using x = fx.ctx.allocate(16);
   const cfg = { grid: 1, block: 4 };
   assert.throws(() => saxpy.launch(cfg, 4, 1, x, x), (e: unknown) => e instanceof InvalidArgumentError && /expects 5 argument/.test(e.message));
   assert.throws(() => saxpy.launch(cfg, 4, 1, x, x, x, x), /got 6/);
   assert.throws(() => saxpy.launch(cfg, 4.5, 1, x, x, x), /argument 0 \(.*: u32\) expects an integer/);
   assert.throws(() => saxpy.launch(cfg, 4, '1' as never, x, x, x), /argument 1 .* expects a number, got string/);
   assert.throws(() => saxpy.launch(cfg, 4, 1, {} as never, x, x), /argument 2 .* got Object/);
-  const gone = ctx.allocate(16);
+  const gone = fx.ctx.allocate(16);
   gone.dispose();
   assert.throws(() => saxpy.launch(cfg, 4, 1, gone, x, x), DisposedError);
 });
 
 test('launch dimensions are checked against the device and the kernel', () => {
-  const geometry = module.getKernel('geometry');
-  const blockSum = module.getKernel('block_sum');
-  using out = ctx.allocate(7 * 4);
+  const geometry = fx.module.getKernel('geometry');
+  const blockSum = fx.module.getKernel('block_sum');
+  using out = fx.ctx.allocate(7 * 4);
   const limits = Device.get(0).limits;
   assert.throws(() => geometry.launch({ grid: 0, block: 1 }, out), /grid\.x is 0/);
   assert.throws(() => geometry.launch({ grid: 1, block: [1, 0] }, out), /block\.y is 0/);
@@ -65,8 +56,8 @@ test('launch dimensions are checked against the device and the kernel', () => {
 });
 
 test('grid, block and dynamic shared memory reach the kernel; large shared memory needs the attribute', () => {
-  const geometry = module.getKernel('geometry');
-  using out = ctx.allocate(7 * 4);
+  const geometry = fx.module.getKernel('geometry');
+  using out = fx.ctx.allocate(7 * 4);
   geometry.launch({ grid: [2, 3, 4], block: { x: 4, y: 2 }, sharedMemBytes: 100 }, out);
   assert.deepEqual([...out.toArray(Uint32Array)], [2, 3, 4, 4, 2, 1, 100]);
   const big = 100 * 1024;
@@ -78,7 +69,7 @@ test('grid, block and dynamic shared memory reach the kernel; large shared memor
 });
 
 test('kernel attributes and occupancy are consistent with the kernel and the device', () => {
-  const blockSum = module.getKernel('block_sum');
+  const blockSum = fx.module.getKernel('block_sum');
   const attrs = blockSum.attributes();
   assert.equal(attrs['maxThreadsPerBlock'], 256);
   assert.equal(attrs['sharedSizeBytes'], 1024);
@@ -96,9 +87,9 @@ test('kernel attributes and occupancy are consistent with the kernel and the dev
 test('a reduction over several blocks with shared memory and atomics', () => {
   const n = 5000;
   const xs = randomFloats(n, 99);
-  using x = ctx.upload(xs);
-  using sum = ctx.upload(new Float32Array([0]));
-  module.getKernel('block_sum').launch({ grid: Math.ceil(n / 256), block: 256 }, x, sum, n);
+  using x = fx.ctx.upload(xs);
+  using sum = fx.ctx.upload(new Float32Array([0]));
+  fx.module.getKernel('block_sum').launch({ grid: Math.ceil(n / 256), block: 256 }, x, sum, n);
   const expected = xs.reduce((a, b) => a + b, 0);
   // f32 partial sums in a different order than the f64 reference: |error| ≲ n · 2^-24 · Σ|x|.
   const bound = n * 2 ** -24 * xs.reduce((a, b) => a + Math.abs(b), 0);
@@ -106,8 +97,8 @@ test('a reduction over several blocks with shared memory and atomics', () => {
 });
 
 test('cooperative launches and thread-block clusters go through cuLaunchKernelEx', () => {
-  const geometry = module.getKernel('geometry');
-  using out = ctx.allocate(7 * 4);
+  const geometry = fx.module.getKernel('geometry');
+  using out = fx.ctx.allocate(7 * 4);
   geometry.launch({ grid: [2, 2], block: 64, cooperative: true }, out);
   assert.deepEqual([...out.toArray(Uint32Array)].slice(0, 6), [2, 2, 1, 64, 1, 1]);
   geometry.launch({ grid: [4, 2], block: 32, cluster: [2, 1, 1] }, out);

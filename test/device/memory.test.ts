@@ -1,26 +1,17 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Context, Device, DisposedError, InvalidArgumentError, type Module } from '../../src/index.js';
-import { corePtx, randomBytes, randomFloats } from '../support/kernels.js';
+import { DisposedError, InvalidArgumentError } from '../../src/index.js';
+import { primaryWithCoreModule, randomBytes, randomFloats } from '../support/kernels.js';
 
-let ctx: Context;
-let module: Module;
-before(() => {
-  ctx = Device.get(0).primaryContext();
-  module = ctx.loadModule(corePtx());
-});
-after(() => {
-  module.dispose();
-  ctx.dispose();
-});
+const fx = primaryWithCoreModule();
 
 test('upload, copy between buffers and download preserve every byte', () => {
   // Device tests run where dev dependencies are absent (the GPU machine): sizes are enumerated,
   // odd ones and ones around allocation granules included, instead of drawn by fast-check.
   for (const n of [1, 3, 255, 256, 257, 4095, 4096, 65537, 1 << 20]) {
     const data = randomBytes(n, n);
-    using a = ctx.upload(data);
-    using b = ctx.allocate(n);
+    using a = fx.ctx.upload(data);
+    using b = fx.ctx.allocate(n);
     b.copyFrom(a);
     const back = new Uint8Array(n);
     b.copyTo(back);
@@ -30,7 +21,7 @@ test('upload, copy between buffers and download preserve every byte', () => {
 
 test('subarray views share memory and die with their buffer', () => {
   const data = randomFloats(64, 4);
-  const whole = ctx.upload(data);
+  const whole = fx.ctx.upload(data);
   const middle = whole.subarray(64, 128);
   assert.equal(middle.byteLength, 64);
   assert.equal(middle.pointer, whole.pointer + 64n);
@@ -48,7 +39,7 @@ test('subarray views share memory and die with their buffer', () => {
 });
 
 test('fill writes 8-, 16- and 32-bit patterns, and f32 values', () => {
-  using buf = ctx.allocate(16);
+  using buf = fx.ctx.allocate(16);
   buf.fill(0xab);
   assert.deepEqual([...buf.toArray(Uint8Array)], new Array(16).fill(0xab));
   buf.fill(-2, 'i16');
@@ -59,25 +50,25 @@ test('fill writes 8-, 16- and 32-bit patterns, and f32 values', () => {
   assert.deepEqual([...buf.toArray(Float32Array)], [1.5, 1.5, 1.5, 1.5]);
   assert.throws(() => buf.fill(256), /does not fit in u8/);
   assert.throws(() => buf.fill(1, 'u64' as never), /unknown fill type/);
-  using odd = ctx.allocate(6);
+  using odd = fx.ctx.allocate(6);
   assert.throws(() => odd.fill(1, 'u32'), /whole number of u32/);
 });
 
 test('bad sizes and ranges are InvalidArgumentErrors; dispose is idempotent', () => {
-  assert.throws(() => ctx.allocate(0), InvalidArgumentError);
-  assert.throws(() => ctx.allocate(-5), InvalidArgumentError);
-  assert.throws(() => ctx.allocate(1.5), InvalidArgumentError);
-  using buf = ctx.allocate(16);
+  assert.throws(() => fx.ctx.allocate(0), InvalidArgumentError);
+  assert.throws(() => fx.ctx.allocate(-5), InvalidArgumentError);
+  assert.throws(() => fx.ctx.allocate(1.5), InvalidArgumentError);
+  using buf = fx.ctx.allocate(16);
   assert.throws(() => buf.copyFrom(new Float32Array(5)), /size mismatch: destination has 16 bytes, source has 20/);
   assert.throws(() => buf.copyTo(new Uint8Array(15)), /size mismatch/);
-  using other = ctx.allocate(32);
+  using other = fx.ctx.allocate(32);
   assert.throws(() => buf.copyFrom(other), /size mismatch/);
   assert.throws(() => buf.subarray(8, 17), /not a non-empty range/);
   assert.throws(() => buf.subarray(8, 8), /not a non-empty range/);
   assert.throws(() => buf.copyFrom('text' as never), /expected a TypedArray/);
-  using twelve = ctx.allocate(12);
+  using twelve = fx.ctx.allocate(12);
   assert.throws(() => twelve.toArray(Float64Array), /12 bytes is not a whole number of 8-byte elements/);
-  const gone = ctx.allocate(8);
+  const gone = fx.ctx.allocate(8);
   gone.dispose();
   gone.dispose();
   assert.throws(() => gone.copyFrom(new Uint8Array(8)), DisposedError);
@@ -87,12 +78,12 @@ test('bad sizes and ranges are InvalidArgumentErrors; dispose is idempotent', ()
 test('asynchronous copies on a stream, timed with events', async () => {
   const n = 4 << 20;
   const data = randomFloats(n, 12);
-  using stream = ctx.createStream({ nonBlocking: true });
-  using start = ctx.createEvent();
-  using end = ctx.createEvent();
-  using pinned = ctx.allocateHost(n * 4);
+  using stream = fx.ctx.createStream({ nonBlocking: true });
+  using start = fx.ctx.createEvent();
+  using end = fx.ctx.createEvent();
+  using pinned = fx.ctx.allocateHost(n * 4);
   pinned.as(Float32Array).set(data);
-  using dev = ctx.allocate(n * 4);
+  using dev = fx.ctx.allocate(n * 4);
   const back = new Float32Array(n);
   start.record(stream);
   dev.copyFrom(pinned, { stream });
@@ -108,10 +99,10 @@ test('asynchronous copies on a stream, timed with events', async () => {
 test('registered Node Buffers and managed memory', () => {
   const node = Buffer.from(randomBytes(1 << 16, 3));
   const copy = Buffer.from(node);
-  using registered = ctx.registerHost(node);
+  using registered = fx.ctx.registerHost(node);
   assert.ok(registered.registered);
   assert.equal(registered.byteLength, node.byteLength);
-  using dev = ctx.allocate(node.byteLength);
+  using dev = fx.ctx.allocate(node.byteLength);
   dev.copyFrom(registered);
   node.fill(0);
   dev.copyTo(registered);
@@ -120,12 +111,12 @@ test('registered Node Buffers and managed memory', () => {
   assert.throws(() => registered.bytes, DisposedError);
 
   const n = 256;
-  using managed = ctx.allocateManaged(n * 4);
+  using managed = fx.ctx.allocateManaged(n * 4);
   const xs = randomFloats(n, 8);
   new Float32Array(managed.bytes.buffer, managed.bytes.byteOffset, n).set(xs);
-  using ys = ctx.upload(randomFloats(n, 9));
-  module.getKernel('saxpy').launch({ grid: 2, block: 128 }, n, 1, managed, ys, managed);
-  ctx.synchronize();
+  using ys = fx.ctx.upload(randomFloats(n, 9));
+  fx.module.getKernel('saxpy').launch({ grid: 2, block: 128 }, n, 1, managed, ys, managed);
+  fx.ctx.synchronize();
   const ysHost = randomFloats(n, 9);
   const got = new Float32Array(managed.bytes.buffer, managed.bytes.byteOffset, n);
   for (let i = 0; i < n; i++) assert.equal(got[i], Math.fround(xs[i]! + ysHost[i]!));

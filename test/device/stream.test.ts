@@ -1,41 +1,32 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Context, Device, DisposedError, InvalidArgumentError, Stream, type Module } from '../../src/index.js';
-import { corePtx, randomFloats } from '../support/kernels.js';
+import { Context, Device, DisposedError, InvalidArgumentError, Stream } from '../../src/index.js';
+import { primaryWithCoreModule, randomFloats } from '../support/kernels.js';
 import { fmaf } from '../support/reference.js';
 
-let ctx: Context;
-let module: Module;
-before(() => {
-  ctx = Device.get(0).primaryContext();
-  module = ctx.loadModule(corePtx());
-});
-after(() => {
-  module.dispose();
-  ctx.dispose();
-});
+const fx = primaryWithCoreModule();
 
 test('stream priorities follow the context range', () => {
-  const range = Stream.priorityRange(ctx);
+  const range = Stream.priorityRange(fx.ctx);
   assert.ok(range.greatest <= range.least);
-  using high = ctx.createStream({ priority: range.greatest });
-  using low = ctx.createStream({ priority: range.least });
+  using high = fx.ctx.createStream({ priority: range.greatest });
+  using low = fx.ctx.createStream({ priority: range.least });
   assert.ok(high.query() && low.query());
-  assert.throws(() => ctx.createStream({ priority: range.greatest - 1 }), InvalidArgumentError);
-  assert.throws(() => ctx.createStream({ priority: 0.5 }), InvalidArgumentError);
+  assert.throws(() => fx.ctx.createStream({ priority: range.greatest - 1 }), InvalidArgumentError);
+  assert.throws(() => fx.ctx.createStream({ priority: 0.5 }), InvalidArgumentError);
 });
 
 test('work on two streams is ordered by an event', async () => {
   const n = 1 << 16;
   const xs = randomFloats(n, 1);
-  using producer = ctx.createStream({ nonBlocking: true });
-  using consumer = ctx.createStream({ nonBlocking: true });
-  using ready = ctx.createEvent({ timing: false });
-  using x = ctx.upload(xs);
-  using y = ctx.allocate(n * 4);
+  using producer = fx.ctx.createStream({ nonBlocking: true });
+  using consumer = fx.ctx.createStream({ nonBlocking: true });
+  using ready = fx.ctx.createEvent({ timing: false });
+  using x = fx.ctx.upload(xs);
+  using y = fx.ctx.allocate(n * 4);
   y.fill(0, 'u32');
-  using out = ctx.allocate(n * 4);
-  const saxpy = module.getKernel('saxpy');
+  using out = fx.ctx.allocate(n * 4);
+  const saxpy = fx.module.getKernel('saxpy');
   saxpy.launch({ grid: n / 256, block: 256, stream: producer }, n, 2, x, y, y); // y = 2x
   ready.record(producer);
   consumer.waitEvent(ready);
@@ -47,12 +38,12 @@ test('work on two streams is ordered by an event', async () => {
 });
 
 test('awaiting a stream resolves only after its work is done', async () => {
-  using stream = ctx.createStream();
+  using stream = fx.ctx.createStream();
   const n = 1 << 20;
   const xs = randomFloats(n, 2);
-  using x = ctx.upload(xs);
-  using out = ctx.allocate(n * 4);
-  const saxpy = module.getKernel('saxpy');
+  using x = fx.ctx.upload(xs);
+  using out = fx.ctx.allocate(n * 4);
+  const saxpy = fx.module.getKernel('saxpy');
   for (let i = 0; i < 20; i++) saxpy.launch({ grid: n / 256, block: 256, stream }, n, 1.5, x, x, out);
   const back = new Float32Array(n);
   out.copyTo(back, { stream });
@@ -62,16 +53,16 @@ test('awaiting a stream resolves only after its work is done', async () => {
 });
 
 test('events: query, synchronize, awaiting, elapsed time, misuse', async () => {
-  using start = ctx.createEvent();
-  using end = ctx.createEvent({ blockingSync: true });
+  using start = fx.ctx.createEvent();
+  using end = fx.ctx.createEvent({ blockingSync: true });
   start.record();
   end.record();
   end.synchronize();
   await end.synchronized();
   assert.ok(end.query());
   assert.ok(end.elapsedSince(start) >= 0);
-  assert.throws(() => ctx.createEvent({ interprocess: true }), /interprocess event cannot record timing/);
-  const gone = ctx.createEvent();
+  assert.throws(() => fx.ctx.createEvent({ interprocess: true }), /interprocess event cannot record timing/);
+  const gone = fx.ctx.createEvent();
   gone.dispose();
   assert.throws(() => gone.record(), DisposedError);
   assert.throws(() => end.elapsedSince(gone), DisposedError);
@@ -79,7 +70,7 @@ test('events: query, synchronize, awaiting, elapsed time, misuse', async () => {
   Context.pop();
   try {
     using foreign = other.createStream();
-    assert.throws(() => module.getKernel('saxpy').launch({ grid: 1, block: 1, stream: foreign }, 0, 1, null, null, null), /the stream belongs to/);
+    assert.throws(() => fx.module.getKernel('saxpy').launch({ grid: 1, block: 1, stream: foreign }, 0, 1, null, null, null), /the stream belongs to/);
   } finally {
     other.dispose();
   }

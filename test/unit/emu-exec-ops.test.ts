@@ -9,7 +9,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fmaF32, fmaRnF64, f16ToNumber, toF16 } from '../../src/emu/num/index.js';
+import { NAN64, fmaF32, fmaRnF64, f16ToNumber, nanF64Fma, toF16 } from '../../src/emu/num/index.js';
 import { laneKernel, runLanes } from './emu-exec-harness.js';
 
 const N = 64;
@@ -230,16 +230,26 @@ describe('floating point', () => {
     }
   });
 
-  test('f64 fma, NaN results: the canonical patterns of num in memory, from both executors', () => {
-    const xs = Float64Array.from({ length: N }, (_, i) => [1.5, Infinity, 0, -2, NaN, 1e308, 3][i % 7]!);
-    const ys = Float64Array.from({ length: N }, (_, i) => [2.25, 0, -Infinity, 1 / 3, 5, 10, NaN][i % 7]!);
+  test('f64 fma: num fmaRnF64, and NaN results carry the operand NaN the H100 picks (num nanF64Fma), from both executors', () => {
+    const xs = Float64Array.from({ length: N }, (_, i) => [1.5, Infinity, 0, -2, 1, 1e308, 3][i % 7]!);
+    const ys = Float64Array.from({ length: N }, (_, i) => [2.25, 0, -Infinity, 1 / 3, 5, 10, 7][i % 7]!);
     const zs = Float64Array.from({ length: N }, (_, i) => [1e-300, -1, 7, 0.1, 1, -Infinity, 2][i % 7]!);
+    // NaN operands with payloads, written as bits (a NaN written as a JS number would lose them).
+    const xw = new BigUint64Array(xs.buffer), yw = new BigUint64Array(ys.buffer), zw = new BigUint64Array(zs.buffer);
+    for (let i = 8; i < N; i += 9) xw[i] = 0x7ff0000000000123n;
+    for (let i = 5; i < N; i += 11) yw[i] = 0xfff8000000004567n;
+    for (let i = 3; i < N; i += 13) zw[i] = 0x7ff8000000000089n;
     const got = lanes('fma.rn.f64 %d, %a0, %a1, %a2;', ['f64', 'f64', 'f64'], 'f64', [xs, ys, zs], new Float64Array(N));
     const bits = new BigUint64Array(got.buffer);
+    const w = (x: bigint): [number, number] => [Number(x >> 32n), Number(x & 0xffffffffn)];
     for (let i = 0; i < N; i++) {
       const r = fmaRnF64(xs[i]!, ys[i]!, zs[i]!);
-      if (r !== r) assert.equal(bits[i], 0x7fffffffffffffffn);
-      else assert.equal(got[i], r);
+      if (r === r) {
+        assert.equal(got[i], r);
+        continue;
+      }
+      nanF64Fma(...w(xw[i]!), ...w(yw[i]!), ...w(zw[i]!));
+      assert.equal(bits[i], (BigInt(NAN64[1]!) << 32n) | BigInt(NAN64[0]!), `fma NaN [${i}]`);
     }
   });
 

@@ -20,23 +20,47 @@ function table(fn: (x: number) => number, rows: [number, number][], what: string
   for (const [x, want] of rows) assert.ok(sameValue(fn(x), want), `${what}(${Object.is(x, -0) ? '-0' : x}) = ${fn(x)}, want ${want}`);
 }
 
-test('special values follow the ISA tables (and the subnormal behaviour observed on hardware)', () => {
+test('special values follow the ISA tables and what the H100 returns for subnormal inputs', () => {
   for (const ftz of [false, true]) {
-    table((x) => ex2ApproxF32(x, ftz), [[-Infinity, 0], [-0, 1], [0, 1], [Infinity, Infinity], [NaN, NaN]], 'ex2');
-    table((x) => lg2ApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-0, -Infinity], [0, -Infinity], [SUB, -Infinity], [-SUB, -Infinity], [Infinity, Infinity], [NaN, NaN]], 'lg2');
+    table((x) => ex2ApproxF32(x, ftz), [[-Infinity, 0], [-0, 1], [0, 1], [SUB, 1], [-SUB, 1], [Infinity, Infinity], [NaN, NaN]], 'ex2');
+    table((x) => lg2ApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-0, -Infinity], [0, -Infinity], [Infinity, Infinity], [NaN, NaN]], 'lg2');
     table((x) => sinApproxF32(x, ftz), [[-Infinity, NaN], [-0, -0], [0, 0], [SUB, 0], [-SUB, -0], [Infinity, NaN], [NaN, NaN]], 'sin');
     table((x) => cosApproxF32(x, ftz), [[-Infinity, NaN], [-0, 1], [0, 1], [SUB, 1], [Infinity, NaN], [NaN, NaN]], 'cos');
-    table((x) => rsqrtApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-SUB, -Infinity], [-0, -Infinity], [0, Infinity], [SUB, Infinity], [Infinity, 0], [NaN, NaN]], 'rsqrt');
-    table((x) => rcpApproxF32(x, ftz), [[-Infinity, -0], [-SUB, -Infinity], [-0, -Infinity], [0, Infinity], [SUB, Infinity], [Infinity, 0], [NaN, NaN]], 'rcp');
-    table((x) => sqrtApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-SUB, -0], [-0, -0], [0, 0], [SUB, 0], [Infinity, Infinity], [NaN, NaN]], 'sqrt');
+    table((x) => rsqrtApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-0, -Infinity], [0, Infinity], [Infinity, 0], [NaN, NaN]], 'rsqrt');
+    table((x) => rcpApproxF32(x, ftz), [[-Infinity, -0], [-0, -Infinity], [0, Infinity], [Infinity, 0], [NaN, NaN]], 'rcp');
+    table((x) => sqrtApproxF32(x, ftz), [[-Infinity, NaN], [-1, NaN], [-0, -0], [0, 0], [Infinity, Infinity], [NaN, NaN]], 'sqrt');
   }
+  // without .ftz, sm_90 computes subnormal inputs (measured); with .ftz they are ±0
+  table((x) => lg2ApproxF32(x, false), [[SUB, -130], [-SUB, NaN]], 'lg2');
+  table((x) => lg2ApproxF32(x, true), [[SUB, -Infinity], [-SUB, -Infinity]], 'lg2.ftz');
+  table((x) => rsqrtApproxF32(x, false), [[SUB, 2 ** 65], [-SUB, NaN]], 'rsqrt');
+  table((x) => rsqrtApproxF32(x, true), [[SUB, Infinity], [-SUB, -Infinity]], 'rsqrt.ftz');
+  table((x) => rcpApproxF32(x, false), [[2 ** -127, 2 ** 127], [-(2 ** -127), -(2 ** 127)], [SUB, Infinity], [2 ** 127, 2 ** -127]], 'rcp');
+  table((x) => rcpApproxF32(x, true), [[2 ** -127, Infinity], [-(2 ** -127), -Infinity], [2 ** 127, 0]], 'rcp.ftz');
+  table((x) => sqrtApproxF32(x, false), [[SUB, 2 ** -65], [-SUB, NaN]], 'sqrt');
+  table((x) => sqrtApproxF32(x, true), [[SUB, 0], [-SUB, -0]], 'sqrt.ftz');
   table(tanhApproxF32, [[-Infinity, -1], [-0, -0], [0, 0], [Infinity, 1], [NaN, NaN], [SUB, SUB], [-SUB, -SUB]], 'tanh');
   // .ftz flushes subnormal results
   assert.equal(ex2ApproxF32(-140, false), 2 ** -140);
   assert.ok(Object.is(ex2ApproxF32(-140, true), 0));
   assert.equal(ex2ApproxF32(SUB, true), 1);
-  assert.equal(rcpApproxF32(2 ** 127, false), 2 ** -127);
-  assert.ok(Object.is(rcpApproxF32(2 ** 127, true), 0));
+});
+
+test('sin/cos.approx: the exact zeros and the 2^-25-revolution quantization of sm_90\'s range reduction', () => {
+  // |a| below 2π·2^-25 (≈ 1.87e-7, after RZ scaling by fround(1/2π)) gives a signed zero
+  assert.ok(Object.is(sinApproxF32(1.2648742e-7, false), 0));
+  assert.ok(Object.is(sinApproxF32(-4.4523118e-11, false), -0));
+  // −1.99e-7 → −sin(2π·2^-25) (H100: 0xB4491200, its SFU's value of it)
+  assert.ok(Math.abs(sinApproxF32(bitsToF32(0xb4554f94), false) - bitsToF32(0xb4491200)) < 2 ** -36);
+  // half turns: −0 for positive arguments, +0 for negative ones (H100: 3443207.75 → −0, −6829229.5 → +0)
+  assert.ok(Object.is(sinApproxF32(3443207.75, false), -0));
+  assert.ok(Object.is(sinApproxF32(-6829229.5, false), 0));
+  // whole turns keep the argument's sign; cos of three quarter turns is +0 (H100: 15015166, −8214862)
+  assert.ok(Object.is(sinApproxF32(-14394088, false), -0));
+  assert.ok(Object.is(cosApproxF32(15015166, false), 0));
+  assert.ok(Object.is(cosApproxF32(-8214862, false), 0));
+  assert.equal(cosApproxF32(3.4028234663852886e38, false), 1);
+  assert.equal(cosApproxF32(8388609, false), -1);
 });
 
 test('ex2 within 2 ulp, rcp within 1 ulp (full range), vs correctly rounded binary64 references', () => {
@@ -100,6 +124,13 @@ test('div.approx: ≤ 2 ulp for |b| in [2^-126, 2^126]; sign-preserving zero / N
   assert.ok(Object.is(divApproxF32(3, -(2 ** 127), false), -0));
   assert.ok(Number.isNaN(divApproxF32(Infinity, 2 ** 127, false)));
   assert.equal(divFullF32(3, 2 ** 127, false), 3 * 2 ** -127);
+  // sm_90 (measured): without .ftz a subnormal divisor is not flushed
+  assert.equal(divApproxF32(bitsToF32(0x3bf910bd), bitsToF32(0x807fffff), false), Math.fround(bitsToF32(0x3bf910bd) * Math.fround(1 / bitsToF32(0x807fffff))));
+  assert.equal(divApproxF32(1, -(2 ** -130), true), -Infinity);
+  // div.full scales the operands so that rcp(b) stays normal: H100 gives 0x00500001 here, not the
+  // correctly rounded 0x00500000 (a/4 · rcp(b/4), rounded to a subnormal)
+  assert.equal(divFullF32(-2.5, -3.4028234663852886e38, false), bitsToF32(0x00500001));
+  assert.equal(divFullF32(2 ** -20, 2 ** -140, false), 2 ** 120);
 });
 
 test('rcp.approx.ftz.f64 / rsqrt.approx.ftz.f64 use the high word only and zero the low word', () => {
@@ -127,6 +158,18 @@ test('rcp.approx.ftz.f64 / rsqrt.approx.ftz.f64 use the high word only and zero 
   );
   assert.equal(rsqrtApproxF64(4), 0.5);
   assert.equal(rsqrtApproxF64(-0), -Infinity);
+  assert.equal(rsqrtApproxF64(0), Infinity);
+  assert.equal(rsqrtApproxF64(Infinity), 0);
+  assert.ok(Number.isNaN(rsqrtApproxF64(-1)) && Number.isNaN(rsqrtApproxF64(-Infinity)));
+  // bit-identical to the H100 (its Newton step differs from 1/√a rounded twice here)
+  const f64 = (b: bigint) => f64FromWords(Number(b >> 32n), Number(b & 0xffffffffn));
+  assert.equal(rsqrtApproxF64(f64(0x7fefffffffffffffn)), f64(0x1ff0000000000000n));
+  assert.equal(rsqrtApproxF64(f64(0x0337cbfc9d8f8e63n)), f64(0x5e4a3d3bc2eca905n));
+  assert.equal(rsqrtApproxF64(f64(0x227f147c8f982acbn)), f64(0x4ea6f5b98eb8ef10n));
+  assert.equal(rsqrtApproxF64(f64(1n)), f64(0x6180000000000000n), 'subnormal input');
+  // the 20-bit SFU fraction is the binary32 result truncated (H100: 0xC01F3412, not the rounded 0xC01F3413)
+  assert.equal(rcpApproxFtzF64Hi(0xbfc06891), 0xc01f3412);
+  assert.equal(rsqrtApproxFtzF64Hi(0x302ab85d), 0x47d18272);
 });
 
 test('ulpDistanceF32 / ulpDistanceF64 count representable values between two numbers', () => {

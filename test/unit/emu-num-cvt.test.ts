@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bigBitsToF64, bitsToF32 } from '../../src/emu/num/bits.js';
 import {
-  bigToF32, bigToF64, f64ToF32, floatToInt, floatToInt64, floatToS64Big, floatToU64Big, int64ToBF16, int64ToF16,
+  CVT_INT64_NAN, bigToF32, bigToF64, f64ToF32, floatToInt, floatToInt64, floatToIntF64, floatToS64Big, floatToU64Big, int64ToBF16, int64ToF16,
   int64ToF32, int64ToF64, int64ToInt64Big, int64ToIntBig, intToF32, intToInt, intToInt64Big, roundIntegral,
 } from '../../src/emu/num/cvt.js';
 import { ftzF32 } from '../../src/emu/num/f32.js';
@@ -57,7 +57,7 @@ test('float → int: every integer rounding mode at ties and near them', () => {
   assert.equal(floatToInt(ftzF32(2 ** -149), RP, 32, true), 0);
 });
 
-test('float → int: saturation for every width and signedness, NaN → 0, ±∞ clamp', () => {
+test('float → int: saturation for every width and signedness, NaN → 0 (f32 source) or the sign bit (f64 source), ±∞ clamp', () => {
   for (const [bits, signed, lo, hi] of [
     [8, true, -128, 127], [8, false, 0, 255], [16, true, -32768, 32767], [16, false, 0, 65535],
     [32, true, -2147483648, 2147483647], [32, false, 0, 4294967295],
@@ -69,8 +69,13 @@ test('float → int: saturation for every width and signedness, NaN → 0, ±∞
       assert.equal(floatToInt(-Infinity, m, bits, signed), lo);
       assert.equal(floatToInt(NaN, m, bits, signed), 0);
       assert.equal(floatToInt(hi + 0.75, m, bits, signed), m === RN || m === RP ? hi : hi);
+      // an f64 source differs only for NaN: the destination's sign bit (sm_90: INT32_MIN, 0x8000)
+      for (const x of [1e10, -1e10, Infinity, -Infinity, hi + 0.75, -2.5, 0.5]) assert.equal(floatToIntF64(x, m, bits, signed), floatToInt(x, m, bits, signed));
+      assert.equal(floatToIntF64(NaN, m, bits, signed), signed ? lo : 2 ** (bits - 1));
     }
   }
+  assert.equal(floatToIntF64(NaN, RN, 32, true) | 0, -2147483648, 'cvt.rni.s32.f64(NaN) = INT32_MIN on the H100');
+  assert.equal(floatToIntF64(NaN, RZ, 16, false) & 0xffff, 0x8000, 'cvt.rzi.u16.f64(NaN) = 0x8000 on the H100');
   fc.assert(
     fc.property(fc.oneof(fc.double({ min: -5e9, max: 5e9 }), fc.float()), modeArb, fc.constantFrom(8, 16, 32), fc.boolean(), (x, m, bits, signed) => {
       const got = floatToInt(x, m, bits, signed);
@@ -84,7 +89,7 @@ test('float → int: saturation for every width and signedness, NaN → 0, ±∞
   );
 });
 
-test('float → 64-bit int: BigInt and pair forms agree, saturate at ±2^63 / 2^64, NaN → 0', () => {
+test('float → 64-bit int: BigInt and pair forms agree, saturate at ±2^63 / 2^64, NaN → 0x80000000_00000000', () => {
   const pair = (x: number, m: Rounding, s: boolean) => {
     floatToInt64(x, m, s);
     return s ? pairToBigInt(I64[0]!, I64[1]!) : BigInt.asUintN(64, pairToBigInt(I64[0]!, I64[1]!));
@@ -95,7 +100,10 @@ test('float → 64-bit int: BigInt and pair forms agree, saturate at ±2^63 / 2^
     assert.equal(floatToS64Big(-1e30, m), -(2n ** 63n));
     assert.equal(floatToU64Big(2 ** 64, m), -1n);
     assert.equal(floatToU64Big(-3, m), 0n);
-    assert.equal(floatToS64Big(NaN, m), 0n);
+    assert.equal(floatToS64Big(NaN, m), CVT_INT64_NAN);
+    assert.equal(floatToU64Big(NaN, m), -(2n ** 63n), 'the pattern 0x80000000_00000000 (H100), not 0');
+    assert.equal(pair(NaN, m, true), -(2n ** 63n));
+    assert.equal(pair(NaN, m, false), 2n ** 63n);
     assert.equal(pair(2 ** 64, m, false), 2n ** 64n - 1n);
     assert.equal(pair(2 ** 63, m, true), 2n ** 63n - 1n);
   }

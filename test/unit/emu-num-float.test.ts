@@ -18,6 +18,10 @@ import {
   addF64, subF64, mulF64, divF64, sqrtF64, rcpF64, minF64, maxF64, copysignF64, testpNormalF64, testpSubnormalF64,
 } from '../../src/emu/num/f64.js';
 import { fmaF32, fmaF64 } from '../../src/emu/num/fma.js';
+import {
+  NAN64, absF64HiWord, f64NaNToF16Bits, f64NaNToF32Bits, isNaNF64Words, nanF64Add, nanF64Div, nanF64Fma, nanF64FromF32Bits, nanF64Of1,
+  negF64HiWord, storeNaN64,
+} from '../../src/emu/num/nan.js';
 import { RN, RZ, RM, RP, roundToFormat, roundF32, BINARY32, type Rounding } from '../../src/emu/num/round.js';
 import { F32, F64, MODES, addRef, divRef, fmaRef, isCorrectSqrt, mulRef, sameValue } from '../fixtures/num/oracle.js';
 
@@ -176,9 +180,61 @@ test('NaN results: every invalid operation gives NaN; register writes store the 
   const d = new Float64Array(2);
   const dBits = new Uint32Array(d.buffer);
   storeF64(d, dBits, 1, fmaF64(Infinity, 0, 1, RN));
-  assert.deepEqual([dBits[3], dBits[2]], [0x7fffffff, 0xffffffff]);
+  assert.deepEqual([dBits[3], dBits[2]], [0xfff80000, 0], 'default NaN of an invalid f64 operation (H100)');
   storeF64(d, dBits, 0, 2.5);
   assert.equal(d[0], 2.5);
+});
+
+test('f64 NaN results on the H100: the instruction\'s first NaN operand, quieted; else 0xFFF80000_00000000', () => {
+  const words = (b: bigint) => [Number(b >> 32n), Number(b & 0xffffffffn)] as const;
+  const out = () => (BigInt(NAN64[1]!) << 32n) | BigInt(NAN64[0]!);
+  const SNAN = 0x7ff0000000000001n, QP = 0x7ff8000000001234n, NEG = 0xfff8000000000000n, ONE = 0x3ff0000000000000n;
+  // add/mul/min/max: b wins (even a signaling a over a quiet b: add(0x7FF8…1234, sNaN 1) → 0x7FF8…0001)
+  nanF64Add(...words(QP), ...words(SNAN));
+  assert.equal(out(), 0x7ff8000000000001n);
+  nanF64Add(...words(SNAN), ...words(QP));
+  assert.equal(out(), QP);
+  nanF64Add(...words(ONE), ...words(NEG));
+  assert.equal(out(), NEG, 'sign kept');
+  nanF64Add(...words(ONE), ...words(0x7ff0000000000000n));
+  assert.equal(out(), 0xfff8000000000000n, '∞ operands are not NaN: default NaN');
+  // div: a wins
+  nanF64Div(...words(NEG), ...words(SNAN));
+  assert.equal(out(), NEG);
+  // fma: b, then c, then a
+  nanF64Fma(...words(QP), ...words(ONE), ...words(0x7fffffffffffffffn));
+  assert.equal(out(), 0x7fffffffffffffffn);
+  nanF64Fma(...words(QP), ...words(0x7fffffffffffffffn), ...words(ONE));
+  assert.equal(out(), 0x7fffffffffffffffn);
+  nanF64Fma(...words(ONE), ...words(SNAN), ...words(NEG));
+  assert.equal(out(), 0x7ff8000000000001n);
+  nanF64Of1(...words(SNAN));
+  assert.equal(out(), 0x7ff8000000000001n);
+  nanF64Of1(...words(0xc000000000000000n));
+  assert.equal(out(), 0xfff8000000000000n, 'sqrt(−2)');
+  const regs = new Uint32Array(4);
+  storeNaN64(regs, 1);
+  assert.deepEqual([regs[3], regs[2]], [0xfff80000, 0]);
+  assert.ok(isNaNF64Words(0x7ff00000, 1) && !isNaNF64Words(0x7ff00000, 0) && isNaNF64Words(0xfff80000, 0));
+  // abs/neg.f64 only quiet a NaN (sign kept); other values are sign-bit operations
+  assert.equal(absF64HiWord(0xfff80000, 0), 0xfff80000);
+  assert.equal(absF64HiWord(0x7ff00000, 1), 0x7ff80000);
+  assert.equal(negF64HiWord(0x7ff80000, 0x1234), 0x7ff80000);
+  assert.equal(absF64HiWord(0xbff00000, 0), 0x3ff00000);
+  assert.equal(negF64HiWord(0, 0), 0x80000000);
+  assert.equal(negF64HiWord(0xfff00000, 0), 0x7ff00000);
+  // conversions carry payloads across formats
+  nanF64FromF32Bits(0x7fc12345);
+  assert.equal(out(), 0x7ff82468a0000000n);
+  nanF64FromF32Bits(0x7f800001);
+  assert.equal(out(), 0x7ff8000020000000n);
+  nanF64FromF32Bits(0xffacb4aa);
+  assert.equal(out(), 0xfffd969540000000n);
+  assert.equal(f64NaNToF32Bits(0x7ff80000, 0x1234), 0x7fc00000);
+  assert.equal(f64NaNToF32Bits(0xfff80000, 0), 0xffc00000);
+  assert.equal(f64NaNToF32Bits(0x7fffffff, 0xffffffff), 0x7fffffff);
+  assert.equal(f64NaNToF32Bits(0x7ff00000, 1), 0x7fc00000);
+  assert.deepEqual([0x7ff80000, 0xfff80000, 0x7fffffff, 0x7ff00000].map(f64NaNToF16Bits), [0x7e00, 0xfe00, 0x7fff, 0x7e00]);
 });
 
 test('.ftz flushes subnormals to sign-preserving zero; .sat clamps to [0,1] with NaN → +0', () => {
@@ -225,9 +281,14 @@ test('f32 min/max: non-NaN operand, canonical NaN, −0 < +0, .NaN and .xorsign.
   );
 });
 
-test('abs/neg/copysign work on the sign bit and keep NaN payloads', () => {
-  assert.equal(absF32Bits(0xffc12345), 0x7fc12345);
-  assert.equal(negF32Bits(0x7fc12345), 0xffc12345);
+test('abs/neg.f32 work on the sign bit but give the canonical NaN (H100); copysign keeps NaN payloads', () => {
+  assert.equal(absF32Bits(0xffc12345), 0x7fffffff);
+  assert.equal(negF32Bits(0x7fc12345), 0x7fffffff);
+  assert.equal(negF32Bits(0x7fffffff), 0x7fffffff);
+  assert.equal(absF32Bits(0x7f800001), 0x7fffffff);
+  assert.equal(absF32Bits(0xff800000), 0x7f800000);
+  assert.equal(negF32Bits(0x7f800000), 0xff800000);
+  assert.equal(absF32Bits(0x80000001), 1);
   assert.equal(negF32Bits(0), 0x80000000);
   assert.equal(copysignF32Bits(0x80000000, 0x3f800000), 0xbf800000);
   assert.equal(copysignF32(-0, 2), -2);
@@ -246,6 +307,8 @@ test('testp predicates classify every f32/f64 class', () => {
   assert.deepEqual([testpNormalF32(1), testpNormalF32(sub32), testpNormalF32(0), testpNormalF32(Infinity)], [true, false, false, false]);
   assert.deepEqual([testpSubnormalF32(sub32), testpSubnormalF32(-sub32), testpSubnormalF32(0), testpSubnormalF32(2 ** -126)], [true, true, false, false]);
   assert.deepEqual([testpNormalF64(sub32), testpNormalF64(sub64), testpSubnormalF64(sub64), testpSubnormalF64(NaN)], [true, false, true, false]);
+  // the H100 reports ±0 as normal for testp.normal.f64
+  assert.deepEqual([testpNormalF64(0), testpNormalF64(-0), testpNormalF64(Infinity), testpNormalF64(NaN)], [true, true, false, false]);
 });
 
 test('roundF32 agrees with the generic roundToFormat(BINARY32) on arbitrary doubles', () => {

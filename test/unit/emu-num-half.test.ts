@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bigBitsToF64, bitsToF32 } from '../../src/emu/num/bits.js';
 import {
-  HALF_FTZ, HALF_RELU, HALF_SAT, abs16, abs16x2, addBF16, addF16, addF16x2, addBF16x2, bf16ToNumber, f16ToNumber,
+  HALF_FTZ, HALF_RELU, HALF_SAT, abs16, abs16x2, absBF16Bits, absBF16x2Bits, absF16Bits, absF16x2Bits, addBF16, addF16, addF16x2,
+  addBF16x2, bf16ToF32Bits, bf16ToNumber, f16ToNumber, negBF16Bits, negBF16x2Bits, negF16Bits, negF16x2Bits,
   fmaBF16, fmaF16, fmaF16x2, ftzF16, maxBF16, maxF16, minF16, minF16x2, mulBF16, mulF16, mulF16x2, neg16, neg16x2,
   packBF16x2FromF32, packF16x2FromF32, satfiniteF16, subBF16, subF16, subF16x2, toBF16, toF16, toF16Rn,
 } from '../../src/emu/num/half.js';
@@ -222,4 +223,40 @@ test('bit-level f16 helpers: neg/abs/ftz/satfinite', () => {
   assert.equal(ftzF16(0x0400), 0x0400);
   assert.equal(satfiniteF16(0xfc00), 0xfbff);
   assert.equal(satfiniteF16(0x7e00), 0x7e00);
+});
+
+test('neg/abs of a NaN give the canonical 0x7FFF (H100: neg.f16); the NaN test depends on the format', () => {
+  for (const h of [0x7e12, 0xfe00, 0x7c01, 0xffcd, 0x7fff]) {
+    assert.equal(negF16Bits(h), 0x7fff);
+    assert.equal(absF16Bits(h), 0x7fff);
+  }
+  assert.equal(negF16Bits(0x7c00), 0xfc00);
+  assert.equal(negF16Bits(0x0001, HALF_FTZ), 0x8000);
+  assert.equal(absF16Bits(0x8001, HALF_FTZ), 0);
+  assert.equal(absF16Bits(0xbc00), 0x3c00);
+  // 0x7C01 is a NaN in binary16 but 2^121·1.0078125 in bfloat16
+  assert.equal(negBF16Bits(0x7c01), 0xfc01);
+  assert.equal(absBF16Bits(0xfc01), 0x7c01);
+  for (const h of [0x7fc1, 0xff81, 0x7fff]) {
+    assert.equal(negBF16Bits(h), 0x7fff);
+    assert.equal(absBF16Bits(h), 0x7fff);
+  }
+  assert.equal(negBF16Bits(0x7f80), 0xff80);
+  assert.equal(negF16x2Bits(0x7e003c00), 0x7fffbc00);
+  assert.equal(absF16x2Bits(0xbc00fe00), 0x3c007fff);
+  assert.equal(negBF16x2Bits(0x3f807fc1), 0xbf807fff);
+  assert.equal(absBF16x2Bits(0xff81bf80), 0x7fff3f80);
+  // the sign-bit helpers stay pure bit operations
+  assert.equal(neg16(0x7e12, 0), 0xfe12);
+  assert.equal(abs16x2(0xfe00fe00, 0), 0x7e007e00);
+});
+
+test('cvt.f32.bf16 is a shift: NaN payloads survive (H100: 0x7FFF → 0x7FFF0000)', () => {
+  assert.equal(bf16ToF32Bits(0x7fff), 0x7fff0000);
+  assert.equal(bf16ToF32Bits(0xffc1), 0xffc10000);
+  assert.equal(bf16ToF32Bits(0x3f80), 0x3f800000);
+  fc.assert(fc.property(h16, (h) => {
+    const x = bf16ToNumber(h);
+    return x !== x || bitsToF32(bf16ToF32Bits(h)) === x || (x === 0 && bf16ToF32Bits(h) === (h << 16) >>> 0);
+  }), { numRuns: RUNS });
 });

@@ -76,17 +76,28 @@ test('div/rem: truncation, INT_MIN / −1, division by zero constants (32 and 64
   assert.equal(i32.remS32(-7, 2), -1);
   assert.equal(i32.divS32(0x80000000, -1), -2147483648);
   assert.equal(i32.remS32(0x80000000, -1), 0);
+  // division by zero, every width and signedness: all ones (H100, gpu-truth.md DIV0-32/DIV0-64)
   assert.equal(i32.divU32(7, 0), i32.DIV_U32_BY_ZERO);
   assert.equal(i32.divS32(7, 0), i32.DIV_S32_BY_ZERO_NONNEG);
   assert.equal(i32.divS32(-7, 0), i32.DIV_S32_BY_ZERO_NEG);
-  assert.equal(i32.remU32(7, 0), 7);
-  assert.equal(i32.remS32(-7, 0), -7);
+  assert.deepEqual([i32.DIV_U32_BY_ZERO, i32.DIV_S32_BY_ZERO_NONNEG, i32.DIV_S32_BY_ZERO_NEG], [0xffffffff, -1, -1]);
+  assert.equal(i32.REM_BY_ZERO_RETURNS_DIVIDEND, false);
+  assert.equal(i32.remU32(7, 0), 0xffffffff);
+  assert.equal(i32.remS32(-7, 0), -1);
+  assert.equal(i32.remS32(0x7fffffff, 0), -1);
   assert.equal(i32.div16(0x8000, 0xffff, true), -32768);
   assert.equal(i32.div16(5, 0, false), 0xffff);
+  assert.equal(i32.div16(0xbc45, 0, true) & 0xffff, 0xffff);
+  assert.equal(i32.rem16(0x7fff, 0, false), 0xffff);
+  assert.equal(i32.rem16(0xfafb, 0, true) & 0xffff, 0xffff);
   assert.equal(i64.divS64Big(-(2n ** 63n), -1n), -(2n ** 63n));
   assert.equal(i64.remS64Big(-(2n ** 63n), -1n), 0n);
   assert.equal(i64.divU64Big(5n, 0n), i64.DIV_U64_BY_ZERO);
-  assert.equal(i64.remU64Big(5n, 0n), 5n);
+  assert.equal(i64.divS64Big(-5n, 0n), -1n);
+  assert.equal(i64.remU64Big(5n, 0n), -1n);
+  assert.equal(i64.remS64Big(-5n, 0n), -1n);
+  i64.divRem64(5, 0, 0, 0, true, true);
+  assert.deepEqual([i64.I64[0], i64.I64[1]], [-1, -1]);
   fc.assert(
     fc.property(u32, u32, u64, u64, (a, b, x, y) => {
       if ((b | 0) === 0 || y === 0n) return true;

@@ -3,12 +3,14 @@
  * bindings really loading libcudart.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { LibraryNotFoundError } from '../../src/errors.js';
-import { LIBCUDA, libraryCandidates, loadLibrary, toolkitLibrary } from '../../src/raw/library.js';
+import { applyEnvironmentDefaults, LIBCUDA, LIBNCCL, libraryCandidates, loadLibrary, NCCL_ENVIRONMENT_DEFAULTS, toolkitLibrary } from '../../src/raw/library.js';
 import { runtimeError } from '../../src/backend/driver-error.js';
 import { cudaErrorNames } from '../../src/raw/runtime-types.js';
+import { REPOSITORY_ROOT } from '../support/paths.js';
 
 describe('library search', () => {
   test('an explicit variable is the only candidate', () => {
@@ -45,6 +47,41 @@ describe('library search', () => {
 const hasLibcuda = (() => {
   try { loadLibrary(LIBCUDA, 'probe', {}); return true; } catch { return false; }
 })();
+
+describe('NCCL environment', () => {
+  test('NVLS is off by default; explicit values (also empty ones) are kept', () => {
+    assert.deepEqual(NCCL_ENVIRONMENT_DEFAULTS, { NCCL_NVLS_ENABLE: '0' });
+    const unset: NodeJS.ProcessEnv = {};
+    applyEnvironmentDefaults(unset, NCCL_ENVIRONMENT_DEFAULTS);
+    assert.equal(unset['NCCL_NVLS_ENABLE'], '0');
+    for (const explicit of ['1', '0', '']) {
+      const env: NodeJS.ProcessEnv = { NCCL_NVLS_ENABLE: explicit };
+      applyEnvironmentDefaults(env, NCCL_ENVIRONMENT_DEFAULTS);
+      assert.equal(env['NCCL_NVLS_ENABLE'], explicit);
+    }
+  });
+
+  test('no code outside the generated bindings calls cuMulticastCreate (NVLink multicast stays off)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && !path.includes(`${join('src', 'raw')}`) && /cuMulticastCreate/.test(readFileSync(path, 'utf8'))) offenders.push(path);
+      }
+    };
+    for (const top of ['src', 'bench', 'examples']) walk(join(REPOSITORY_ROOT, top));
+    assert.deepEqual(offenders, []);
+  });
+
+  test('loading libnccl applies the defaults first, even when the library is missing', () => {
+    assert.equal(LIBNCCL.fileNames[0], 'libnccl.so.2');
+    assert.equal(LIBNCCL.envVar, 'CUDAJS_LIBNCCL_PATH');
+    const env: NodeJS.ProcessEnv = { CUDAJS_LIBNCCL_PATH: '/nonexistent/libnccl.so.2' };
+    assert.throws(() => loadLibrary(LIBNCCL, 'test', env), LibraryNotFoundError);
+    assert.equal(env['NCCL_NVLS_ENABLE'], '0');
+  });
+});
 
 describe('driver bindings without libcuda', { skip: hasLibcuda ? 'libcuda is installed on this machine' : undefined }, () => {
   test('importing succeeds and the first call throws LibraryNotFoundError listing the paths', async () => {

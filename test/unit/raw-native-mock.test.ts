@@ -114,6 +114,37 @@ describe('native backend over a mock libcuda', { skip }, () => {
     b.streamDestroy(stream);
   });
 
+  test('peer copies name both contexts; peer access reports the driver\'s codes', () => {
+    const c0 = b.primaryContextRetain(0);
+    const c1 = b.primaryContextRetain(1);
+    const src = b.memAlloc(8);
+    const dst = b.memAlloc(8);
+    b.memcpyHtoD(src, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    b.memcpyPeer(dst, c1, src, c0, 8);
+    const out = new Uint8Array(8);
+    b.memcpyDtoH(out, dst);
+    assert.deepEqual([...out], [1, 2, 3, 4, 5, 6, 7, 8]);
+    const stream = b.streamCreate(0, 0);
+    b.memset(dst, 0, 1, 8);
+    b.memcpyPeer(dst, c1, src, c0, 8, stream);
+    b.memcpyDtoH(out, dst);
+    assert.deepEqual([...out], [0, 0, 0, 0, 0, 0, 0, 0], 'cuMemcpyPeerAsync is queued on the stream');
+    b.streamSynchronize(stream);
+    b.memcpyDtoH(out, dst);
+    assert.deepEqual([...out], [1, 2, 3, 4, 5, 6, 7, 8]);
+    b.contextPush(c1);
+    b.contextEnablePeerAccess(c0);
+    assert.throws(() => b.contextEnablePeerAccess(c0), (e: unknown) => e instanceof DriverError && e.code === CUresult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED);
+    b.contextDisablePeerAccess(c0);
+    assert.throws(() => b.contextDisablePeerAccess(c0), (e: unknown) => e instanceof DriverError && e.code === CUresult.CUDA_ERROR_PEER_ACCESS_NOT_ENABLED);
+    b.contextPop();
+    b.streamDestroy(stream);
+    b.memFree(src);
+    b.memFree(dst);
+    b.primaryContextRelease(0);
+    b.primaryContextRelease(1);
+  });
+
   test('pinned, managed and registered host memory', () => {
     const pinned = b.memAllocHost(64, 0);
     assert.equal(pinned.bytes.length, 64);

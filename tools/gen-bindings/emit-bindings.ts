@@ -96,9 +96,8 @@ function functionDoc(f: BoundFunction, target: Target): string {
 export function emitBindingsFile(target: Target, model: TargetModel): string {
   const { decls } = model;
   const n = target.names;
-  const major = Math.floor(model.version / 1000);
-  const minor = Math.floor((model.version % 1000) / 10);
-  const generatedFrom = `${target.header} (CUDA ${major}.${minor})`;
+  const version = target.versionLabel(model.version);
+  const generatedFrom = `${target.header} (${version})`;
 
   const recordName = new Map<RecordDef, string>(model.records.map((r) => [r.def, r.name]));
   const structName = (t: CType): string => {
@@ -131,8 +130,12 @@ export function emitBindingsFile(target: Target, model: TargetModel): string {
   let out = generatedHeader(target, model.version);
   out += tsdoc(
     `koffi bindings of ${target.title}: every function of ${target.header} that returns ${target.resultType} ` +
-    `(${model.functions.length} in CUDA ${major}.${minor}), each bound to the symbol a C program compiled without ` +
-    '`CUDA_API_PER_THREAD_DEFAULT_STREAM` links to, and the header\'s structs and unions as koffi types.\n\n' +
+    `(${model.functions.length} in ${version}), ` +
+    (target.perThreadVariants
+      ? 'each bound to the symbol a C program compiled without `CUDA_API_PER_THREAD_DEFAULT_STREAM` links to, '
+      : 'each bound to the symbol of its name, ') +
+    'and the header\'s structs and unions as koffi types.\n\n' +
+    (target.unboundNote !== undefined ? `${target.unboundNote}\n\n` : '') +
     (model.declaredInHeader > model.functions.length
       ? `${target.header} contains ${model.declaredInHeader} ${target.resultType} prototypes in all; the other ` +
         `${model.declaredInHeader - model.functions.length} are legacy-ABI versions and \`_ptds\`/\`_ptsz\` variants declared ` +
@@ -154,22 +157,24 @@ export function emitBindingsFile(target: Target, model: TargetModel): string {
   out += `const load = libraryLoader(${target.libraryExpression(model.version)});\n`;
   out += `const GENERATED_FROM = '${generatedFrom}';\n`;
   out += `let legacyStreamApi: ${n.api} | undefined;\n`;
-  out += `let perThreadApi: ${n.api} | undefined;\n\n`;
+  out += target.perThreadVariants ? `let perThreadApi: ${n.api} | undefined;\n\n` : '\n';
   out += tsdoc('The loaded library (loaded by the first call).\n@throws LibraryNotFoundError when it cannot be found; see `./library.js` for where it is searched.');
   out += `export function ${n.library}(): LoadedLibrary {\n  return load('${n.library}');\n}\n\n`;
   out += tsdoc(
-    `${target.title[0]!.toUpperCase()}${target.title.slice(1)}, bound to the default (legacy default stream) symbols. ` +
+    `${target.title[0]!.toUpperCase()}${target.title.slice(1)}, ${target.perThreadVariants ? 'bound to the default (legacy default stream) symbols' : 'bound to its symbols'}. ` +
     'The first call loads the library; functions are bound on first access, and one the library lacks throws ' +
     '`CUDAJS_SYMBOL_NOT_FOUND` when called.\n@throws LibraryNotFoundError when the library cannot be found.',
   );
   out += `export function ${n.accessor}(): ${n.api} {\n`;
   out += `  return (legacyStreamApi ??= bindFunctions<${n.api}>(${n.functions}, { library: load('${n.accessor}'), result: 'int32', perThread: false, structs: ${n.structsAccessor}, generatedFrom: GENERATED_FROM }));\n}\n\n`;
-  out += tsdoc(
-    `The same API bound to the symbols a program compiled with \`CUDA_API_PER_THREAD_DEFAULT_STREAM\` links to ` +
-    '(`_ptds`/`_ptsz` variants: stream 0 is the per-thread default stream).\n@throws LibraryNotFoundError when the library cannot be found.',
-  );
-  out += `export function ${n.perThreadAccessor}(): ${n.api} {\n`;
-  out += `  return (perThreadApi ??= bindFunctions<${n.api}>(${n.functions}, { library: load('${n.perThreadAccessor}'), result: 'int32', perThread: true, structs: ${n.structsAccessor}, generatedFrom: GENERATED_FROM }));\n}\n\n`;
+  if (target.perThreadVariants) {
+    out += tsdoc(
+      `The same API bound to the symbols a program compiled with \`CUDA_API_PER_THREAD_DEFAULT_STREAM\` links to ` +
+      '(`_ptds`/`_ptsz` variants: stream 0 is the per-thread default stream).\n@throws LibraryNotFoundError when the library cannot be found.',
+    );
+    out += `export function ${n.perThreadAccessor}(): ${n.api} {\n`;
+    out += `  return (perThreadApi ??= bindFunctions<${n.api}>(${n.functions}, { library: load('${n.perThreadAccessor}'), result: 'int32', perThread: true, structs: ${n.structsAccessor}, generatedFrom: GENERATED_FROM }));\n}\n\n`;
+  }
 
   out += `/** The structs and unions of ${target.header} as koffi types (every typedef name of each is a key). */\n`;
   out += `export interface ${n.structs} {\n`;

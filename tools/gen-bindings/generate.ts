@@ -28,29 +28,47 @@ const VARIANT_MACROS: Readonly<Record<HeaderVariant, Readonly<Record<string, str
   internal: { __CUDA_API_VERSION_INTERNAL: '1' },
 };
 
-/** Preprocesses and parses `header` as a C17 program on x86-64 Linux sees it. */
-export function parseHeader(includeRoot: string, header: string, variant: HeaderVariant = 'default'): ParsedHeader {
-  const pp = preprocess(header, { includeRoot, predefined: { ...GCC_X86_64_LINUX, ...VARIANT_MACROS[variant] } });
+/**
+ * Preprocesses and parses `header` as a C17 program on x86-64 Linux sees it, with `target`'s
+ * {@link Target.systemHeaders} and {@link Target.plainComments}.
+ */
+export function parseHeader(includeRoot: string, header: string, variant: HeaderVariant = 'default', target?: Pick<Target, 'systemHeaders' | 'plainComments'>): ParsedHeader {
+  const pp = preprocess(header, {
+    includeRoot,
+    predefined: { ...GCC_X86_64_LINUX, ...VARIANT_MACROS[variant] },
+    ...(target?.systemHeaders ? { systemHeaders: target.systemHeaders } : {}),
+    plainComments: target?.plainComments ?? false,
+  });
   return { pp, decls: parseDeclarations(pp.tokens) };
 }
 
-/** The model of one target. */
+/** The directory `target`'s header is read from, given the CUDA include root. */
+export function headerRoot(cudaIncludeRoot: string, target: Target, env: NodeJS.ProcessEnv = process.env): string {
+  return target.locate ? target.locate(cudaIncludeRoot, env).root : cudaIncludeRoot;
+}
+
+/** The model of one target; `includeRoot` is the directory its header is read from. */
 export function targetModel(includeRoot: string, target: Target): TargetModel {
-  const main = parseHeader(includeRoot, target.header);
-  const perThread = parseHeader(includeRoot, target.header, 'per-thread');
-  const internal = parseHeader(includeRoot, target.header, 'internal');
+  const parse = (variant: HeaderVariant): ParsedHeader => parseHeader(includeRoot, target.header, variant, target);
+  const main = parse('default');
+  const perThread = target.perThreadVariants ? parse('per-thread') : main;
+  const internal = target.perThreadVariants ? parse('internal') : main;
   return buildModel(main.pp, main.decls, perThread.decls, internal.decls, {
     resultType: target.resultType,
     defineFiles: target.defineFiles,
     versionMacro: target.versionMacro,
+    ...(target.binds ? { binds: target.binds } : {}),
   });
 }
 
-/** Every generated file: repository-relative path → content. */
-export function generateAll(includeRoot: string): Map<string, string> {
+/**
+ * Every generated file: repository-relative path → content. CUDA headers are read from
+ * `includeRoot`; a target with its own {@link Target.locate} from where that finds its header.
+ */
+export function generateAll(includeRoot: string, env: NodeJS.ProcessEnv = process.env): Map<string, string> {
   const files = new Map<string, string>();
   for (const target of TARGETS) {
-    const model = targetModel(includeRoot, target);
+    const model = targetModel(headerRoot(includeRoot, target, env), target);
     files.set(target.typesFile, emitTypesFile(target, model));
     files.set(target.bindingsFile, emitBindingsFile(target, model));
   }

@@ -2,15 +2,17 @@
  * `node dist/tools/gen-bindings/main.js [--check] [--include <dir>] [--root <dir>]`
  *
  * Regenerates the raw bindings in src/raw from the CUDA headers (by default `$CUDA_PATH/include`,
- * else /usr/local/cuda/include). With `--check`, writes nothing: compares the generated text with
- * the committed files and exits with status 1, naming each file that differs. `--root` replaces
- * the repository root (for tests).
+ * else /usr/local/cuda/include) and nccl.h (`$NCCL_HOME/include`, else /usr/include, else the
+ * vendored copy in tools/gen-bindings/vendor). With `--check`, writes nothing: compares the
+ * generated text with the committed files and exits with status 1, naming each file that differs.
+ * `--root` replaces the repository root (for tests).
  * @module
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateAll } from './generate.js';
+import { TARGETS } from './targets.js';
 
 /** The repository root (this file runs as dist/tools/gen-bindings/main.js). */
 const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -49,7 +51,14 @@ function main(argv: readonly string[]): number {
       console.log(`gen-bindings: wrote ${path} (${content.length} bytes)`);
     }
   }
-  if (check && differs === 0) console.log(`gen-bindings: ${files.size} files up to date with ${includeRoot}`);
+  const elsewhere = TARGETS.flatMap((t) => {
+    if (!t.locate) return [];
+    const where = t.locate(includeRoot, process.env);
+    return [`${t.header} from ${where.root} (${where.foundBy})`];
+  });
+  const sources = [includeRoot, ...elsewhere].join('; ');
+  if (check && differs === 0) console.log(`gen-bindings: ${files.size} files up to date with ${sources}`);
+  else if (!check) console.log(`gen-bindings: read ${sources}`);
   return differs > 0 ? 1 : 0;
 }
 

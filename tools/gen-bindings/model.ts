@@ -65,6 +65,8 @@ export interface ModelOptions {
   readonly defineFiles: (file: string) => boolean;
   /** The macro holding the header version, e.g. `CUDA_VERSION`. */
   readonly versionMacro: string;
+  /** Which status-returning prototypes are bound, by name. Default: all. */
+  readonly binds?: (name: string) => boolean;
 }
 
 const DIRTY_TAG = /(_st|_s|_enum|_union|_struct)$|^_/;
@@ -99,7 +101,8 @@ export function buildModel(pp: PreprocessResult, decls: Declarations, perThread:
     if (named !== undefined) records.push({ ...named, def });
   }
 
-  const isResult = (f: FunctionDecl): boolean => f.ret.k === 'named' && f.ret.name === options.resultType;
+  const binds = options.binds ?? ((): boolean => true);
+  const isResult = (f: FunctionDecl): boolean => f.ret.k === 'named' && f.ret.name === options.resultType && binds(f.name);
   const perThreadSymbols = new Map(perThread.functions.filter(isResult).map((f) => [f.name, f.symbol]));
   const functions = decls.functions.filter(isResult).map((decl) => {
     const pt = perThreadSymbols.get(decl.name);

@@ -33,6 +33,13 @@ export interface PreprocessOptions {
   readonly includeRoot: string;
   /** Macros defined before the first line, name → replacement text. */
   readonly predefined: Readonly<Record<string, string>>;
+  /**
+   * Text to read in place of `<system>` headers, by name (`'limits.h'`). System headers not named
+   * here are skipped.
+   */
+  readonly systemHeaders?: Readonly<Record<string, string>>;
+  /** Plain `/* … *\/` comments document declarations too (see `tokenize`). Default: false. */
+  readonly plainComments?: boolean;
 }
 
 /** What {@link preprocess} produces. */
@@ -80,10 +87,10 @@ export function preprocess(entry: string, options: PreprocessOptions): Preproces
   const files: string[] = [];
   const expander = new Expander(macros);
 
-  const processFile = (absolute: string): void => {
-    const file = relative(options.includeRoot, absolute);
+  const processFile = (absolute: string, text?: string): void => {
+    const file = text === undefined ? relative(options.includeRoot, absolute) : absolute;
     files.push(file);
-    const tokens = tokenize(readFileSync(absolute, 'utf8'), file);
+    const tokens = tokenize(text ?? readFileSync(absolute, 'utf8'), file, options.plainComments ?? false);
     const stack: Conditional[] = [];
     const active = (): boolean => stack.length === 0 || stack[stack.length - 1]!.active;
     let run: Token[] = [];
@@ -157,8 +164,16 @@ export function preprocess(entry: string, options: PreprocessOptions): Preproces
             macros.delete(rest[0]?.text ?? '');
           } else if (name === 'include') {
             const target = rest[0];
-            if (target?.kind === 'str') processFile(join(dirname(absolute), target.text.slice(1, -1)));
-            // <system> headers: stdlib.h, stdint.h, stddef.h, limits.h, ctype.h — nothing the bindings need.
+            if (target?.kind === 'str') {
+              processFile(join(dirname(absolute), target.text.slice(1, -1)));
+            } else if (target?.text === '<') {
+              // <system> headers: stdlib.h, stdint.h, stddef.h, limits.h, ctype.h — nothing the CUDA
+              // bindings need; other headers name what they take from them in `systemHeaders`.
+              const close = rest.findIndex((r) => r.text === '>');
+              const system = rest.slice(1, close < 0 ? undefined : close).map((r) => r.text).join('');
+              const stub = options.systemHeaders?.[system];
+              if (stub !== undefined) processFile(`<${system}>`, stub);
+            }
           } else if (name === 'error') {
             throw new PreprocessError(`${where}: #error ${rest.map((r) => r.text).join(' ')}`);
           } else if (name !== 'pragma' && name !== 'line' && name !== 'warning' && name !== '') {

@@ -36,8 +36,12 @@ const PUNCTUATORS = [
   '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##',
 ];
 
-/** Splits C source into tokens; comments become docs as described in the module comment. */
-export function tokenize(source: string, file: string): Token[] {
+/**
+ * Splits C source into tokens; comments become docs as described in the module comment. With
+ * `plainComments`, every other `/* … *\/` comment documents the next token too (for headers that
+ * write no doxygen, such as nccl.h).
+ */
+export function tokenize(source: string, file: string, plainComments = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let line = 1;
@@ -76,6 +80,7 @@ export function tokenize(source: string, file: string): Token[] {
       space = true;
       if (body.startsWith('*<') || body.startsWith('!<')) attachTrailing(body.slice(2));
       else if ((body.startsWith('*') && body !== '*' && !body.startsWith('**')) || body.startsWith('!')) pendingDoc = body.slice(1);
+      else if (plainComments && !body.startsWith('*')) pendingDoc = body;
       continue;
     }
     if (c === '/' && source[i + 1] === '/') {

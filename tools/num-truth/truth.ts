@@ -3,14 +3,20 @@
  * output file with emu/num's predictions.
  *
  *   node dist/tools/num-truth/truth.js gen <truth-in.bin>
- *   node dist/tools/num-truth/truth.js compare <truth-in.bin> <truth-out.bin> [report.md]
+ *   node dist/tools/num-truth/truth.js compare <truth-in.bin> <truth-out.bin[.gz]> [report.md]
  *   node dist/tools/num-truth/truth.js predict <truth-in.bin> <fake-out.bin>   (emu/num as the "GPU")
+ *   node dist/tools/num-truth/truth.js keep <truth-out.bin> [test/fixtures/num]  (the regression fixture)
  *
  * Inputs are deterministic (seeded per op name), so the same file can be regenerated anywhere.
+ * `keep` stores a GPU output file as the committed regression fixture: `truth-out.bin.gz` (the
+ * file as truth.cu wrote it, gzipped) and `truth-run.json` (per-op digests of the inputs it was
+ * computed from, so that a changed generator is caught instead of compared against stale outputs).
  * @module
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ulpDistanceF32 } from '../../src/emu/num/approx.js';
 import { bitsToF32 } from '../../src/emu/num/bits.js';
 import {
@@ -101,6 +107,9 @@ export function predictOutputs(inputs: readonly TruthRecord[]): TruthRecord[] {
   });
 }
 
+/** {@link OpReport} status of an op that the output file does not have (added to the table after the run). */
+export const NOT_RUN = -1;
+
 /** Comparison of one op. */
 export interface OpReport {
   readonly name: string;
@@ -111,28 +120,49 @@ export interface OpReport {
   readonly mismatches: number;
   /** First few mismatches: inputs, GPU result, emu/num result (hex words). */
   readonly examples: string[];
-  /** Approximate ops: largest ulp distance between GPU and emu/num, and largest error / bound ratio. */
+  /**
+   * Approximate ops: largest ulp distance between GPU and emu/num (20-bit steps for
+   * `approx-hi20`), and largest error / bound ratio of the GPU's and of emu/num's results.
+   */
   readonly maxUlpVsEmu?: number;
   readonly maxBoundRatio?: number;
+  readonly maxEmuBoundRatio?: number;
+  /** Approximate ops: cases whose result is bit-identical to emu/num's. */
+  readonly identical?: number;
 }
 
 const hex = (w: bigint) => '0x' + w.toString(16);
 
+/** NaN, ±∞ or ±0: the values an approximate instruction must reproduce exactly. */
 function isSpecialF32(x: number): boolean {
-  return x !== x || !Number.isFinite(x) || x === 0 || Math.abs(x) < 2 ** -126;
+  return x !== x || !Number.isFinite(x) || x === 0;
+}
+
+/** A "1.11.20" high word whose exponent field is 0 or all ones (zero, subnormal, ∞, NaN). */
+function isSpecialHi(hi: number): boolean {
+  const e = (hi >>> 20) & 0x7ff;
+  return e === 0 || e === 0x7ff;
+}
+
+/** Error of `got` against `ref` as a fraction of the allowed error (∞ for a non-finite `got`). */
+function boundRatio(got: number, ref: number, allowed: { readonly ulp?: number; readonly abs?: number }): number {
+  if (got !== got) return Infinity;
+  return allowed.ulp !== undefined ? ulpDistanceF32(got, Math.fround(ref)) / allowed.ulp : Math.abs(got - ref) / allowed.abs!;
 }
 
 /** Compares GPU outputs with emu/num for every op. */
 export function compare(inputs: readonly TruthRecord[], outputs: readonly TruthRecord[]): OpReport[] {
-  return inputs.map((inRec, k) => {
-    const outRec = outputs[k];
+  return inputs.map((inRec) => {
+    const outRec = outputs.find((r) => r.name === inRec.name);
     const o = TRUTH_OPS.find((x) => x.name === inRec.name);
     if (!o || !outRec || outRec.name !== inRec.name || outRec.status !== 0) {
-      return { name: inRec.name, confirms: o?.confirms, status: outRec?.status ?? 1, count: inRec.count, mismatches: 0, examples: [] };
+      return { name: inRec.name, confirms: o?.confirms, status: outRec ? outRec.status : o ? NOT_RUN : 1, count: inRec.count, mismatches: 0, examples: [] };
     }
     let mismatches = 0;
     let maxUlp = 0;
     let maxRatio = 0;
+    let maxEmuRatio = 0;
+    let identical = 0;
     const examples: string[] = [];
     for (let i = 0; i < inRec.count; i++) {
       const w = Array.from(inRec.words.subarray(i * IN_WORDS, (i + 1) * IN_WORDS));
@@ -145,10 +175,24 @@ export function compare(inputs: readonly TruthRecord[], outputs: readonly TruthR
       } else if (check.kind === 'exact-nan') {
         const isNaN64 = (x: bigint) => (x & 0x7ff0000000000000n) === 0x7ff0000000000000n && (x & 0xfffffffffffffn) !== 0n;
         bad = got.some((g, j) => g !== (want[j] ?? 0n) && !(isNaN64(g) && isNaN64(want[j] ?? 0n)));
+      } else if (check.kind === 'approx-hi20') {
+        const gw = got[0]!;
+        const ew = want[0] ?? 0n;
+        if (gw === ew) identical++;
+        const gh = Number(gw >> 32n);
+        const eh = Number(ew >> 32n);
+        if ((gw & 0xffffffffn) !== 0n || (ew & 0xffffffffn) !== 0n || isSpecialHi(Number(w[0]! >> 32n)) || isSpecialHi(gh) || isSpecialHi(eh)) {
+          bad = gw !== ew;
+        } else {
+          const steps = (gh ^ eh) >>> 31 !== 0 ? Infinity : Math.abs(gh - eh);
+          maxUlp = Math.max(maxUlp, steps);
+          bad = steps > check.maxSteps;
+        }
       } else {
         const xs = o.ins.map((_, j) => bitsToF32(Number(w[j]! & 0xffffffffn)));
         const g = bitsToF32(Number(got[0]! & 0xffffffffn));
         const e = bitsToF32(Number((want[0] ?? 0n) & 0xffffffffn));
+        if (got[0] === want[0]) identical++;
         if (xs.some(isSpecialF32) || isSpecialF32(e) || isSpecialF32(g)) {
           bad = !(Object.is(g, e) || (g !== g && e !== e));
         } else {
@@ -156,9 +200,11 @@ export function compare(inputs: readonly TruthRecord[], outputs: readonly TruthR
           const ref = check.ref(xs);
           const allowed = check.allowed(xs, ref);
           if (allowed) {
-            const ratio = allowed.ulp !== undefined ? ulpDistanceF32(g, Math.fround(ref)) / allowed.ulp : Math.abs(g - ref) / allowed.abs!;
+            const ratio = boundRatio(g, ref, allowed);
+            const emuRatio = boundRatio(e, ref, allowed);
             maxRatio = Math.max(maxRatio, ratio);
-            bad = ratio > 1;
+            maxEmuRatio = Math.max(maxEmuRatio, emuRatio);
+            bad = ratio > 1 || emuRatio > 1;
           }
         }
       }
@@ -167,22 +213,60 @@ export function compare(inputs: readonly TruthRecord[], outputs: readonly TruthR
         if (examples.length < 6) examples.push(`in [${w.slice(0, o.ins.length).map(hex).join(', ')}] gpu [${got.slice(0, o.outs.length).map(hex).join(', ')}] emu [${want.slice(0, o.outs.length).map(hex).join(', ')}]`);
       }
     }
-    const approx = o.check.kind === 'approx';
     return {
       name: o.name, confirms: o.confirms, status: 0, count: inRec.count, mismatches, examples,
-      ...(approx ? { maxUlpVsEmu: maxUlp, maxBoundRatio: maxRatio } : {}),
+      ...(o.check.kind === 'approx' ? { maxUlpVsEmu: maxUlp, maxBoundRatio: maxRatio, maxEmuBoundRatio: maxEmuRatio, identical } : {}),
+      ...(o.check.kind === 'approx-hi20' ? { maxUlpVsEmu: maxUlp, identical } : {}),
     };
   });
 }
 
 /** A markdown report of {@link compare}'s result. */
 export function reportMarkdown(reports: readonly OpReport[]): string {
-  const lines = ['| op | confirms | cases | status | mismatches | max ulp vs emu | max error / bound |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| op | confirms | cases | status | mismatches | identical to emu | max ulp vs emu | max error / bound | emu error / bound |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const fix = (x: number | undefined) => (x === undefined ? '' : x.toFixed(3));
   for (const r of reports) {
-    lines.push(`| ${r.name} | ${r.confirms ?? ''} | ${r.count} | ${['ran', 'no kernel', 'launch failed'][r.status] ?? r.status} | ${r.mismatches} | ${r.maxUlpVsEmu ?? ''} | ${r.maxBoundRatio === undefined ? '' : r.maxBoundRatio.toFixed(3)} |`);
+    lines.push(`| ${r.name} | ${r.confirms ?? ''} | ${r.count} | ${r.status === NOT_RUN ? 'not in this run' : ['ran', 'no kernel', 'launch failed'][r.status] ?? r.status} | ${r.mismatches} | ${r.identical ?? ''} | ${r.maxUlpVsEmu ?? ''} | ${fix(r.maxBoundRatio)} | ${fix(r.maxEmuBoundRatio)} |`);
   }
   const details = reports.filter((r) => r.examples.length > 0).map((r) => `### ${r.name}\n\n${r.examples.map((e) => `- ${e}`).join('\n')}\n`);
   return `# GPU truth vs emu/num\n\n${lines.join('\n')}\n\n${details.join('\n')}`;
+}
+
+/** Reads a truth file, gunzipping it when its name ends in `.gz`. */
+export function readTruthFile(path: string): Uint8Array {
+  const raw = readFileSync(path);
+  return path.endsWith('.gz') ? gunzipSync(raw) : raw;
+}
+
+/** Short digest of one op's input words (the first 16 hex digits of their SHA-256). */
+export function inputDigest(rec: TruthRecord): string {
+  return createHash('sha256').update(new Uint8Array(rec.words.buffer, rec.words.byteOffset, rec.words.byteLength)).digest('hex').slice(0, 16);
+}
+
+/** The manifest stored next to a kept GPU output file. */
+export interface TruthRun {
+  /** What produced the outputs (free text: device, driver, CUDA, date). */
+  readonly run: string;
+  /** Per op: case count and {@link inputDigest} of the inputs the GPU ran. */
+  readonly ops: Record<string, { readonly count: number; readonly inputs: string }>;
+}
+
+/** The manifest of a GPU output file for the current generator's inputs. */
+export function truthRun(run: string, inputs: readonly TruthRecord[], outputs: readonly TruthRecord[]): TruthRun {
+  const ops: Record<string, { count: number; inputs: string }> = {};
+  for (const rec of inputs) {
+    if (outputs.some((o) => o.name === rec.name && o.status === 0)) ops[rec.name] = { count: rec.count, inputs: inputDigest(rec) };
+  }
+  return { run, ops };
+}
+
+/** {@link TruthRun} as JSON with one line per op. */
+export function truthRunJson(r: TruthRun): string {
+  const ops = Object.entries(r.ops).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n  "run": ${JSON.stringify(r.run)},\n  "ops": {\n${ops.join(',\n')}\n  }\n}\n`;
 }
 
 function main(argv: readonly string[]): number {
@@ -196,14 +280,23 @@ function main(argv: readonly string[]): number {
     writeFileSync(b, encodeFile(TRUTH_OUT_MAGIC, predictOutputs(decodeFile(readFileSync(a), TRUTH_IN_MAGIC, IN_WORDS))));
     return 0;
   }
+  if (cmd === 'keep' && a) {
+    const dir = b ?? 'test/fixtures/num';
+    const out = readTruthFile(a);
+    const run = c ?? 'NVIDIA H100 (sm_90), driver 580, CUDA 13.0';
+    writeFileSync(`${dir}/truth-out.bin.gz`, gzipSync(out, { level: 9 }));
+    writeFileSync(`${dir}/truth-run.json`, truthRunJson(truthRun(run, generateInputs(), decodeFile(out, TRUTH_OUT_MAGIC, OUT_WORDS))));
+    console.log(`wrote ${dir}/truth-out.bin.gz and ${dir}/truth-run.json`);
+    return 0;
+  }
   if (cmd === 'compare' && a && b) {
-    const reports = compare(decodeFile(readFileSync(a), TRUTH_IN_MAGIC, IN_WORDS), decodeFile(readFileSync(b), TRUTH_OUT_MAGIC, OUT_WORDS));
+    const reports = compare(decodeFile(readFileSync(a), TRUTH_IN_MAGIC, IN_WORDS), decodeFile(readTruthFile(b), TRUTH_OUT_MAGIC, OUT_WORDS));
     const md = reportMarkdown(reports);
     if (c) writeFileSync(c, md);
     console.log(md);
-    return reports.some((r) => r.mismatches > 0 || r.status !== 0) ? 1 : 0;
+    return reports.some((r) => r.mismatches > 0 || (r.status !== 0 && r.status !== NOT_RUN)) ? 1 : 0;
   }
-  console.error('usage: truth.js gen <in.bin> | predict <in.bin> <out.bin> | compare <in.bin> <out.bin> [report.md]');
+  console.error('usage: truth.js gen <in.bin> | predict <in.bin> <out.bin> | compare <in.bin> <out.bin[.gz]> [report.md] | keep <out.bin> [dir] [run]');
   return 2;
 }
 

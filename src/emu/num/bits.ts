@@ -11,9 +11,11 @@
  * observed in this folder's tests), and host arithmetic propagates host payloads. So every
  * function of this folder only promises *a* NaN; the register write produces the GPU's bit pattern:
  * {@link storeF32} / {@link f32ToBits} write the canonical `0x7FFFFFFF` that sm_90 returns for
- * every single-precision NaN result, {@link storeF64} the double-precision one. Instructions that
- * are pure bit operations on sm_90 (`abs`, `neg`, `copysign`, `mov`) and must keep payloads have
- * bit-pattern variants (`absF32Bits` …).
+ * every single-precision arithmetic NaN result (measured, also for `abs`/`neg`), {@link storeF64}
+ * the double-precision default NaN `0xFFF80000_00000000` of an invalid operation. Double-precision
+ * NaN results that propagate an operand's payload, and the conversions that carry payloads across
+ * formats, are built from the operands' words with nan.ts (its table lists every rule).
+ * `copysign` and `mov` are pure bit operations (`copysignF32Bits` …).
  * @module
  */
 
@@ -29,14 +31,14 @@ if (U32[1] !== 0x3ff00000) throw new Error('cudajs emu/num: a little-endian host
 export const F32_CANONICAL_NAN_BITS = 0x7fffffff;
 
 /**
- * High word of the NaN this emulator returns for double-precision results that are NaN. The full
- * pattern is `0x7FFFFFFF_FFFFFFFF`. NOT CONFIRMED for sm_90 (PTX documents canonical NaNs only for
- * `rcp.approx.ftz.f64` / `rsqrt.approx.ftz.f64`, `0x7FFFFFFF_00000000`): see
- * `test/fixtures/num/gpu-truth.md`, item F64-NAN.
+ * High word of the NaN {@link storeF64} writes: `0xFFF80000_00000000`, what sm_90 returns for a
+ * double-precision NaN result that no NaN operand produced (∞ − ∞, 0 · ∞, √−1; measured on the
+ * H100, gpu-truth.md F64-NAN; CUDA's `CUDART_NAN`). A NaN operand propagates instead (quieted,
+ * payload and sign kept): nan.ts. (Before the GPU run this was `0x7FFFFFFF_FFFFFFFF`.)
  */
-export const F64_CANONICAL_NAN_HI = 0x7fffffff;
-/** Low word of the double-precision result NaN; see {@link F64_CANONICAL_NAN_HI}. */
-export const F64_CANONICAL_NAN_LO = 0xffffffff;
+export const F64_CANONICAL_NAN_HI = 0xfff80000;
+/** Low word of the double-precision default NaN; see {@link F64_CANONICAL_NAN_HI}. */
+export const F64_CANONICAL_NAN_LO = 0;
 
 /** Canonical half-precision NaN (`CUDART_NAN_FP16`, what `min`/`max` return when both inputs are NaN). */
 export const F16_CANONICAL_NAN = 0x7fff;
@@ -65,7 +67,9 @@ export function f32ToRawBits(x: number): number {
 
 /**
  * Writes the binary32 result `x` into a register file viewed both as `f32` and `u32` (same
- * buffer): a NaN becomes the canonical `0x7FFFFFFF`, anything else is stored as is.
+ * buffer): a NaN becomes the canonical `0x7FFFFFFF`, anything else is stored as is. Not for the
+ * two conversions whose NaN keeps a payload on sm_90, `cvt.f32.f64` and `cvt.f32.bf16`
+ * (nan.ts `f64NaNToF32Bits`, half.ts `bf16ToF32Bits`).
  */
 export function storeF32(f32: Float32Array, u32: Uint32Array, i: number, x: number): void {
   if (x === x) f32[i] = x;
@@ -74,8 +78,9 @@ export function storeF32(f32: Float32Array, u32: Uint32Array, i: number, x: numb
 
 /**
  * Writes the binary64 result `x` into element `i` of a register file viewed as `f64` and `u32`
- * (same buffer, little-endian): a NaN becomes the double-precision result NaN
- * ({@link F64_CANONICAL_NAN_HI}:{@link F64_CANONICAL_NAN_LO}).
+ * (same buffer, little-endian): a NaN becomes the double-precision default NaN
+ * ({@link F64_CANONICAL_NAN_HI}:{@link F64_CANONICAL_NAN_LO}), right when no operand was NaN.
+ * When an operand may be NaN, build the result with nan.ts (`nanF64Add` …, then `storeNaN64`).
  */
 export function storeF64(f64: Float64Array, u32: Uint32Array, i: number, x: number): void {
   if (x === x) {

@@ -2,9 +2,19 @@
  * `cvt` conversions (PTX ISA 9.1 §9.7.9.21, rounding modifiers §6.5.2):
  *
  * - float → integer with `.rni/.rzi/.rmi/.rpi` (`.rni`: half to even), saturating to the
- *   destination range, NaN → 0 (PTX: "In float-to-integer conversions … NaN is converted to 0";
- *   saturation is implicit, `.sat` is redundant there). `.ftz` on an f32 source: flush the input
- *   with `ftzF32` first (it matters: `cvt.rpi.s32.f32` of 2^-149 is 1, with `.ftz` it is 0).
+ *   destination range (saturation is implicit, `.sat` is redundant there). `.ftz` on an f32
+ *   source: flush the input with `ftzF32` first (it matters: `cvt.rpi.s32.f32` of 2^-149 is 1,
+ *   with `.ftz` it is 0). NaN does NOT always give 0 as the PTX ISA says; on sm_90 (measured,
+ *   gpu-truth.md CVT-NAN) it depends on source and destination:
+ *
+ *   | source | ≤ 32-bit destination | 64-bit destination |
+ *   | --- | --- | --- |
+ *   | `.f32` (and `.f16`, assumed) | 0 ({@link floatToInt}) | `0x80000000_00000000` ({@link floatToS64Big} …) |
+ *   | `.f64` | the destination's sign bit alone: `0x80000000`, `0x8000`, (`0x80`) ({@link floatToIntF64}) | `0x80000000_00000000` |
+ *
+ *   Measured: `.s32`/`.u32` from f32 → 0; `.u16` from f64 → `0x8000`; `.s32` from f64 →
+ *   `0x80000000`; `.s64` from f64 and `.u64` from f32 → `0x80000000_00000000`. The other
+ *   combinations follow the table by analogy (not measured).
  * - integer → float with `.rn/.rz/.rm/.rp`, correctly rounded, 64-bit sources included.
  * - float → float: f64 → f32 in all modes (compose `ftzF32`/`satF32` for `.ftz`/`.sat`), f32 → f64
  *   exact, and same-size rounding to an integral value (`cvt.rni.f32.f32` …).
@@ -13,7 +23,8 @@
  * Half-precision sources/destinations: decode with half.ts `f16ToNumber` / `bf16ToNumber` and
  * encode with `toF16` / `toBF16` (exact for every integer of ≤ 32 bits taken as a number); 64-bit
  * integer sources have their own functions here. 64-bit results come as BigInt (`…Big`) or in pair
- * form into `I64` (int64.ts). f32 → f64 is the identity on JS numbers.
+ * form into `I64` (int64.ts). f32 → f64 is the identity on JS numbers, except for a NaN, whose
+ * payload sm_90 keeps (nan.ts `nanF64FromF32Bits`).
  * @module
  */
 import { toOdd } from './bits.js';
@@ -29,36 +40,62 @@ const TWO64 = 18446744073709551616;
 // ---------------------------------------------------------------- float → integer
 
 /**
- * `cvt.{rni,rzi,rmi,rpi}.{s8,u8,s16,u16,s32,u32}.{f16,f32,f64} d, a`: `x` (already decoded and,
- * for `.ftz`, flushed) rounded to an integer in `mode` and clamped to the `bits`-bit range;
- * NaN → 0. Returns the integer as a JS number (int32 / uint32 range).
+ * `cvt.{rni,rzi,rmi,rpi}.{s8,u8,s16,u16,s32,u32}.{f16,f32} d, a`: `x` (already decoded and, for
+ * `.ftz`, flushed) rounded to an integer in `mode` and clamped to the `bits`-bit range; NaN → 0
+ * (sm_90, f32 source). Returns the integer as a JS number (int32 / uint32 range). For an `.f64`
+ * source use {@link floatToIntF64} (NaN differs).
  */
 export function floatToInt(x: number, mode: Rounding, bits: number, signed: boolean): number {
   if (x !== x) return 0;
   return satInt(roundToIntegral(x, mode), bits, signed) + 0; // + 0: no −0 results
 }
 
-/** `cvt.{rni,…}.s64.{f16,f32,f64}` (BigInt result; NaN → 0; saturating). */
+/**
+ * `cvt.{rni,rzi,rmi,rpi}.{s8,u8,s16,u16,s32,u32}.f64 d, a`: as {@link floatToInt}, except that NaN
+ * gives the destination's sign bit alone, as sm_90 does (measured: `cvt.rni.s32.f64(NaN)` =
+ * `0x80000000` = INT32_MIN, `cvt.r*i.u16.f64(NaN)` = `0x8000`; `.u32` → `0x80000000` and 8-bit →
+ * `0x80` assumed). Signed results come as int32 (−2^31, −2^15, −2^7), unsigned as uint32.
+ */
+export function floatToIntF64(x: number, mode: Rounding, bits: number, signed: boolean): number {
+  if (x !== x) return signed ? -(2 ** (bits - 1)) : 2 ** (bits - 1);
+  return satInt(roundToIntegral(x, mode), bits, signed) + 0;
+}
+
+/**
+ * What sm_90 writes for `cvt.{s64,u64}.{f16,f32,f64}` of a NaN: `0x80000000_00000000`, for both
+ * destination types and (measured) f32 and f64 sources (the PTX ISA says 0).
+ */
+export const CVT_INT64_NAN = -0x8000000000000000n;
+
+/** `cvt.{rni,…}.s64.{f16,f32,f64}` (BigInt result; NaN → {@link CVT_INT64_NAN}; saturating). */
 export function floatToS64Big(x: number, mode: Rounding): bigint {
-  if (x !== x) return 0n;
+  if (x !== x) return CVT_INT64_NAN;
   const r = roundToIntegral(x, mode);
   if (r >= TWO63) return 0x7fffffffffffffffn;
   if (r < -TWO63) return -0x8000000000000000n;
   return BigInt(r);
 }
 
-/** `cvt.{rni,…}.u64.{f16,f32,f64}` (BigInt result, as the signed 64-bit pattern). */
+/**
+ * `cvt.{rni,…}.u64.{f16,f32,f64}` (BigInt result, as the signed 64-bit pattern; NaN →
+ * {@link CVT_INT64_NAN}, the pattern `0x80000000_00000000`).
+ */
 export function floatToU64Big(x: number, mode: Rounding): bigint {
-  if (x !== x) return 0n;
+  if (x !== x) return CVT_INT64_NAN;
   const r = roundToIntegral(x, mode);
   if (r >= TWO64) return -1n;
   if (r <= 0) return 0n;
   return BigInt.asIntN(64, BigInt(r));
 }
 
-/** `cvt.{rni,…}.{s64,u64}.{f16,f32,f64}` in pair form → `I64`. */
+/** `cvt.{rni,…}.{s64,u64}.{f16,f32,f64}` in pair form → `I64` (NaN → `0x80000000_00000000`). */
 export function floatToInt64(x: number, mode: Rounding, signed: boolean): void {
-  let r = x !== x ? 0 : roundToIntegral(x, mode);
+  if (x !== x) {
+    I64[0] = 0;
+    I64[1] = -0x80000000;
+    return;
+  }
+  let r = roundToIntegral(x, mode);
   if (signed) {
     if (r >= TWO63) {
       I64[0] = -1;
@@ -140,7 +177,8 @@ export function bigToF32(x: bigint, mode: Rounding): number {
 
 /**
  * `cvt.{rn,rz,rm,rp}.f32.f64 d, a`. For `.ftz` apply `ftzF32` to the result, for `.sat`
- * `satF32`. NaN → NaN (stored as the canonical f32 NaN).
+ * `satF32`. NaN → NaN, whose register pattern on sm_90 is NOT the canonical f32 NaN but keeps the
+ * sign and top payload bits: nan.ts `f64NaNToF32Bits` (with `.sat`: +0).
  */
 export function f64ToF32(x: number, mode: Rounding): number {
   return roundF32(x, mode);

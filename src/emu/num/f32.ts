@@ -143,29 +143,33 @@ export function maxXorsignAbsF32(a: number, b: number, nan: boolean): number {
 }
 
 /**
- * `abs.f32 d, a` on the bit pattern: clears the sign bit, NaN payload kept. (Whether sm_90 keeps
- * NaN payloads through `abs`/`neg` is gpu-truth.md item ABS-NEG-NAN.)
+ * `abs{.ftz}.f32 d, a` on the bit pattern (flush first for `.ftz`): clears the sign bit; a NaN
+ * gives the canonical `0x7FFFFFFF` — sm_90 does not treat `abs`/`neg` of a NaN as a sign-bit
+ * operation (measured: gpu-truth.md ABS-NEG-NAN).
  */
 export function absF32Bits(bits: number): number {
-  return (bits & 0x7fffffff) >>> 0;
+  return (bits & 0x7fffffff) > 0x7f800000 ? 0x7fffffff : (bits & 0x7fffffff) >>> 0;
 }
 
-/** `neg.f32 d, a` on the bit pattern: flips the sign bit. */
+/** `neg{.ftz}.f32 d, a` on the bit pattern: flips the sign bit; a NaN gives `0x7FFFFFFF`. */
 export function negF32Bits(bits: number): number {
-  return (bits ^ 0x80000000) >>> 0;
+  return (bits & 0x7fffffff) > 0x7f800000 ? 0x7fffffff : (bits ^ 0x80000000) >>> 0;
 }
 
-/** `abs.f32 d, a` on a number (a NaN keeps its payload's top bits; signaling NaNs come back quiet). */
+/** `abs.f32 d, a` on a number (NaN → NaN, stored as the canonical `0x7FFFFFFF`). */
 export function absF32(a: number): number {
   return Math.abs(a);
 }
 
-/** `neg.f32 d, a` on a number. */
+/** `neg.f32 d, a` on a number (NaN → NaN, stored as the canonical `0x7FFFFFFF`). */
 export function negF32(a: number): number {
   return -a;
 }
 
-/** `copysign.f32 d, a, b`: `b` with the sign of `a` (note the operand order) — bit patterns. */
+/**
+ * `copysign.f32 d, a, b`: `b` with the sign of `a` (note the operand order) — bit patterns. A pure
+ * bit operation on sm_90: NaN payloads are kept (measured).
+ */
 export function copysignF32Bits(a: number, b: number): number {
   return ((a & 0x80000000) | (b & 0x7fffffff)) >>> 0;
 }
@@ -195,7 +199,11 @@ export function testpNotANumber(x: number): boolean {
   return x !== x;
 }
 
-/** `testp.normal.f32`: finite, nonzero, not subnormal. */
+/**
+ * `testp.normal.f32`: finite, nonzero, not subnormal (the ISA's definition). NOT measured for f32:
+ * sm_90 answers true for `testp.normal.f64` of ±0 (f64.ts `testpNormalF64`), so f32 may do the
+ * same; gpu-truth.md TESTP-NORMAL.
+ */
 export function testpNormalF32(x: number): boolean {
   const ax = Math.abs(x);
   return ax >= F32_MIN_NORMAL && ax !== Infinity;

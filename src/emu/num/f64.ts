@@ -8,8 +8,10 @@
  * away from the ends of the exponent range; outside their guards the BigInt routines of
  * `exact.ts` are used. Double precision has no `.ftz` / `.sat` in PTX.
  *
- * NaN results are some JS NaN; the register write gives them their bit pattern ({@link storeF64},
- * policy to be confirmed on sm_90: gpu-truth.md item F64-NAN).
+ * NaN results are some JS NaN. sm_90 propagates NaN operands (quieted, payload and sign kept) and
+ * returns `0xFFF80000_00000000` for invalid operations (measured: gpu-truth.md F64-NAN); the
+ * engine builds that pattern from the operand words with nan.ts (`nanF64Add`, `nanF64Div`,
+ * `nanF64Fma`, `nanF64Of1`) whenever a function here returns NaN.
  * @module
  */
 import { F64_MIN_NORMAL, f64FromWords, f64Hi, f64Lo, isNegZero, signBit } from './bits.js';
@@ -83,7 +85,10 @@ export function sqrtF64(a: number, mode: Rounding = RN): number {
   return sqrtF64Exact(a, mode);
 }
 
-/** `min.f64 d, a, b`: non-NaN operand wins; both NaN → NaN; −0 < +0. */
+/**
+ * `min.f64 d, a, b`: non-NaN operand wins; both NaN → NaN (on sm_90 b's NaN, quieted: nan.ts
+ * `nanF64Add`); −0 < +0.
+ */
 export function minF64(a: number, b: number): number {
   if (a !== a) return b;
   if (b !== b) return a;
@@ -92,7 +97,7 @@ export function minF64(a: number, b: number): number {
   return a === 0 && isNegZero(a) ? a : b;
 }
 
-/** `max.f64 d, a, b`: non-NaN operand wins; both NaN → NaN; +0 > −0. */
+/** `max.f64 d, a, b`: non-NaN operand wins; both NaN → NaN (as {@link minF64}); +0 > −0. */
 export function maxF64(a: number, b: number): number {
   if (a !== a) return b;
   if (b !== b) return a;
@@ -101,12 +106,15 @@ export function maxF64(a: number, b: number): number {
   return a === 0 && !isNegZero(a) ? a : b;
 }
 
-/** `abs.f64 d, a`: clears the sign bit (JS `Math.abs` is a bit operation on V8). */
+/**
+ * `abs.f64 d, a` on numbers: clears the sign bit. A NaN input gives NaN here; on sm_90 it keeps its
+ * sign and payload (quieted), so the engine must use nan.ts `absF64HiWord` on the words.
+ */
 export function absF64(a: number): number {
   return Math.abs(a);
 }
 
-/** `neg.f64 d, a`: flips the sign bit. */
+/** `neg.f64 d, a` on numbers: flips the sign. For a NaN input use nan.ts `negF64HiWord` (sm_90 only quiets it). */
 export function negF64(a: number): number {
   return -a;
 }
@@ -118,10 +126,14 @@ export function copysignF64(a: number, b: number): number {
   return f64FromWords(((hi & 0x7fffffff) | sign) >>> 0, f64Lo(b));
 }
 
-/** `testp.normal.f64`. */
+/**
+ * `testp.normal.f64`: finite and not subnormal — **including ±0**, which sm_90 reports as normal
+ * (measured on the H100, driver 580: `testp.normal.f64` of `±0.0` is true, against the PTX ISA's
+ * "normal, non-zero"; gpu-truth.md TESTP-NORMAL).
+ */
 export function testpNormalF64(x: number): boolean {
   const ax = Math.abs(x);
-  return ax >= F64_MIN_NORMAL && ax !== Infinity;
+  return (ax >= F64_MIN_NORMAL && ax !== Infinity) || ax === 0;
 }
 
 /** `testp.subnormal.f64`. */

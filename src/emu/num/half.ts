@@ -18,7 +18,9 @@
  * Modifiers are passed as a bit set: {@link HALF_FTZ} (`.ftz`, binary16 only: subnormal inputs and
  * results flushed to sign-preserving zero), {@link HALF_SAT} (`.sat`: clamp to [0, 1], NaN → +0),
  * {@link HALF_RELU} (`.relu`: negative → +0, NaN → canonical NaN). NaN results are the canonical
- * `0x7FFF` (`CUDART_NAN_FP16` / `CUDART_NAN_BF16`).
+ * `0x7FFF` (`CUDART_NAN_FP16` / `CUDART_NAN_BF16`), also for `neg`/`abs` ({@link negF16Bits} …) and
+ * for `cvt.*.f16.f32` / `cvt.*.bf16.f32` (measured on sm_90); `cvt.*.f16.f64` keeps the payload's
+ * top bits (nan.ts `f64NaNToF16Bits`) and `cvt.f32.bf16` is a shift ({@link bf16ToF32Bits}).
  * @module
  */
 import { F16_CANONICAL_NAN, bitsToF32, f32ToRawBits, isNegZero, pow2, toOdd } from './bits.js';
@@ -47,9 +49,20 @@ export function f16ToNumber(h: number): number {
   return F16_TABLE[h & 0xffff]!;
 }
 
-/** The exact value of bfloat16 bits `h` (`cvt.f32.bf16`). */
+/**
+ * The exact value of bfloat16 bits `h` (`cvt.f32.bf16`). For a NaN the register pattern is
+ * {@link bf16ToF32Bits}'s, not the canonical f32 NaN.
+ */
 export function bf16ToNumber(h: number): number {
   return bitsToF32((h & 0xffff) << 16);
+}
+
+/**
+ * `cvt.f32.bf16 d, a` as binary32 bits: `a` shifted left by 16 — also for NaNs, whose payload sm_90
+ * keeps (measured: `0x7FFF` → `0x7FFF0000`; that signaling bf16 NaNs stay signaling is assumed).
+ */
+export function bf16ToF32Bits(h: number): number {
+  return ((h & 0xffff) << 16) >>> 0;
 }
 
 /**
@@ -250,14 +263,41 @@ export function maxBF16(a: number, b: number, nan: boolean, xorsign: boolean): n
   return minMaxCore(a, b, true, 0, true, nan, xorsign);
 }
 
-/** `neg{.ftz}.f16` / `neg.bf16` on bits: flips the sign bit (after `.ftz` flushing if requested). */
+/**
+ * Sign-bit flip of 16-bit bits (after `.ftz` flushing if requested). This is `neg.f16`/`neg.bf16`
+ * for every non-NaN input; for NaN inputs sm_90 returns the canonical `0x7FFF` instead (measured
+ * for `neg.f16`), so the engine should use {@link negF16Bits} / {@link negBF16Bits}.
+ */
 export function neg16(h: number, flags: number): number {
   return ((flags & HALF_FTZ) !== 0 ? ftzF16(h) : h) ^ 0x8000;
 }
 
-/** `abs{.ftz}.f16` / `abs.bf16` on bits: clears the sign bit. */
+/** Sign-bit clear of 16-bit bits; `abs` except for NaNs: use {@link absF16Bits} / {@link absBF16Bits}. */
 export function abs16(h: number, flags: number): number {
   return ((flags & HALF_FTZ) !== 0 ? ftzF16(h) : h) & 0x7fff;
+}
+
+/**
+ * `neg{.ftz}.f16 d, a` as sm_90 computes it: flips the sign bit, but a NaN gives the canonical
+ * `0x7FFF` (measured: `neg.f16` of `0x7E12`, `0xFE00`, `0x7C01` … is `0x7FFF`).
+ */
+export function negF16Bits(h: number, flags = 0): number {
+  return isNaN16(h, false) ? F16_CANONICAL_NAN : neg16(h, flags);
+}
+
+/** `abs{.ftz}.f16 d, a`: clears the sign bit; NaN → `0x7FFF` (assumed like `neg.f16` and `abs.f32`). */
+export function absF16Bits(h: number, flags = 0): number {
+  return isNaN16(h, false) ? F16_CANONICAL_NAN : abs16(h, flags);
+}
+
+/** `neg.bf16 d, a`: flips the sign bit; NaN → `0x7FFF` (assumed like `neg.f16`; not measured). */
+export function negBF16Bits(h: number): number {
+  return isNaN16(h, true) ? F16_CANONICAL_NAN : (h ^ 0x8000) & 0xffff;
+}
+
+/** `abs.bf16 d, a`: clears the sign bit; NaN → `0x7FFF` (measured only for `0x7FFF` itself). */
+export function absBF16Bits(h: number): number {
+  return isNaN16(h, true) ? F16_CANONICAL_NAN : h & 0x7fff;
 }
 
 /** Packs two 16-bit results: `lo` → bits 15..0, `hi` → bits 31..16. */
@@ -313,11 +353,27 @@ export function minBF16x2(a: number, b: number, nan: boolean, xorsign: boolean):
 export function maxBF16x2(a: number, b: number, nan: boolean, xorsign: boolean): number {
   return pack2(minMaxCore(a & 0xffff, b & 0xffff, true, 0, true, nan, xorsign), minMaxCore(a >>> 16, b >>> 16, true, 0, true, nan, xorsign));
 }
-/** `neg{.ftz}.f16x2` / `neg.bf16x2`. */
+/** Sign-bit flip of both halves (`neg.f16x2`/`neg.bf16x2` except for NaNs: use {@link negF16x2Bits} / {@link negBF16x2Bits}). */
 export function neg16x2(a: number, flags: number): number {
   return pack2(neg16(a & 0xffff, flags), neg16(a >>> 16, flags));
 }
-/** `abs{.ftz}.f16x2` / `abs.bf16x2`. */
+/** Sign-bit clear of both halves (see {@link abs16}). */
 export function abs16x2(a: number, flags: number): number {
   return pack2(abs16(a & 0xffff, flags), abs16(a >>> 16, flags));
+}
+/** `neg{.ftz}.f16x2` with sm_90's NaN rule ({@link negF16Bits} per half). */
+export function negF16x2Bits(a: number, flags = 0): number {
+  return pack2(negF16Bits(a & 0xffff, flags), negF16Bits(a >>> 16, flags));
+}
+/** `abs{.ftz}.f16x2` with sm_90's NaN rule ({@link absF16Bits} per half). */
+export function absF16x2Bits(a: number, flags = 0): number {
+  return pack2(absF16Bits(a & 0xffff, flags), absF16Bits(a >>> 16, flags));
+}
+/** `neg.bf16x2` with sm_90's NaN rule ({@link negBF16Bits} per half). */
+export function negBF16x2Bits(a: number): number {
+  return pack2(negBF16Bits(a & 0xffff), negBF16Bits(a >>> 16));
+}
+/** `abs.bf16x2` with sm_90's NaN rule ({@link absBF16Bits} per half). */
+export function absBF16x2Bits(a: number): number {
+  return pack2(absBF16Bits(a & 0xffff), absBF16Bits(a >>> 16));
 }

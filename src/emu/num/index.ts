@@ -3,6 +3,7 @@
  * common paths) functions the execution engine calls per lane. Grouped by module:
  *
  * - `bits`   — binary32/64 bit views, canonical NaN patterns and register stores, nextUp/Down.
+ * - `nan`    — NaN bit patterns sm_90 returns where payloads propagate (f64, cross-format cvt).
  * - `round`  — rounding modes ({@link RN} …), error-free transformations, rounding to formats.
  * - `f32`, `f64`, `fma` — IEEE arithmetic in all rounding modes, `.ftz`, `.sat`, min/max, testp.
  * - `half`   — `.f16` / `.bf16` and packed `x2` forms as 16/32-bit patterns.
@@ -13,6 +14,7 @@
  * @module
  */
 export * from './bits.js';
+export * from './nan.js';
 export * from './round.js';
 export * from './f32.js';
 export * from './f64.js';

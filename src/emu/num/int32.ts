@@ -8,26 +8,30 @@
  * `Int32Array`/`Uint32Array` register. 16-bit operands/results use the same numbers with the upper
  * bits ignored on input and zero/sign-extended on output. No function allocates.
  *
- * Unspecified corners of PTX (division by zero) use the named constants below, which are this
- * emulator's best knowledge of sm_90 and are listed for confirmation in
- * `test/fixtures/num/gpu-truth.md`.
+ * Unspecified corners of PTX (division by zero) follow what the H100 (sm_90, driver 580, CUDA 13.0)
+ * returns, measured by `test/fixtures/num/truth.cu` (gpu-truth.md, DIV0-32): every `div` and `rem`
+ * by zero, signed or unsigned, of any width, gives all ones.
  * @module
  */
 
-/**
- * `div.u32 a, 0` on sm_90: all ones (PTX: unspecified). To be confirmed: gpu-truth.md DIV0-U32.
- * (`div.u16` by zero gives its low 16 bits.)
- */
+/** `div.u32 a, 0` on sm_90: all ones (PTX: unspecified; measured). `div.u16` by zero: 0xFFFF. */
 export const DIV_U32_BY_ZERO = 0xffffffff;
-/**
- * `div.s32 a, 0` on sm_90: −1 for a ≥ 0, +1 for a < 0 (the unsigned quotient of |a| by 0 is all
- * ones, then negated when the signs differ). To be confirmed: gpu-truth.md DIV0-S32.
- */
+/** `div.s32 a, 0` on sm_90 for a ≥ 0: −1 (all ones; measured, gpu-truth.md DIV0-32). */
 export const DIV_S32_BY_ZERO_NONNEG = -1;
-/** `div.s32 a, 0` for a < 0; see {@link DIV_S32_BY_ZERO_NONNEG}. */
-export const DIV_S32_BY_ZERO_NEG = 1;
-/** `rem.{u32,s32} a, 0` returns the dividend `a` (a − q·0). To be confirmed: gpu-truth.md DIV0-REM. */
-export const REM_BY_ZERO_RETURNS_DIVIDEND = true;
+/**
+ * `div.s32 a, 0` for a < 0: also −1 (all ones). Measured on sm_90; the value was +1 before the
+ * GPU run (the unsigned-divide-then-negate guess).
+ */
+export const DIV_S32_BY_ZERO_NEG = -1;
+/**
+ * Whether `rem a, 0` returns the dividend. `false` on sm_90: it returns all ones
+ * ({@link REM_U32_BY_ZERO} / {@link REM_S32_BY_ZERO}; measured, gpu-truth.md DIV0-32).
+ */
+export const REM_BY_ZERO_RETURNS_DIVIDEND = false;
+/** `rem.u32 a, 0` on sm_90: all ones (`rem.u16`: 0xFFFF). */
+export const REM_U32_BY_ZERO = 0xffffffff;
+/** `rem.s32 a, 0` on sm_90: −1 (all ones; `rem.s16`: −1 as a 16-bit value). */
+export const REM_S32_BY_ZERO = -1;
 
 // ---------------------------------------------------------------- width helpers
 
@@ -186,7 +190,7 @@ export function divU32(a: number, b: number): number {
   return Math.floor((a >>> 0) / b) >>> 0;
 }
 
-/** `div.s32 d, a, b`: truncating; INT_MIN / −1 = INT_MIN; b = 0 → ±1 (see constants). */
+/** `div.s32 d, a, b`: truncating; INT_MIN / −1 = INT_MIN; b = 0 → −1 (see constants). */
 export function divS32(a: number, b: number): number {
   a |= 0;
   b |= 0;
@@ -194,30 +198,30 @@ export function divS32(a: number, b: number): number {
   return Math.trunc(a / b) | 0;
 }
 
-/** `rem.u32 d, a, b` (b = 0 → a). */
+/** `rem.u32 d, a, b` (b = 0 → {@link REM_U32_BY_ZERO}). */
 export function remU32(a: number, b: number): number {
   a >>>= 0;
   b >>>= 0;
-  if (b === 0) return a;
+  if (b === 0) return REM_U32_BY_ZERO;
   return a % b;
 }
 
-/** `rem.s32 d, a, b`: sign of the dividend; INT_MIN % −1 = 0; b = 0 → a. */
+/** `rem.s32 d, a, b`: sign of the dividend; INT_MIN % −1 = 0; b = 0 → {@link REM_S32_BY_ZERO}. */
 export function remS32(a: number, b: number): number {
   a |= 0;
   b |= 0;
-  if (b === 0) return a;
+  if (b === 0) return REM_S32_BY_ZERO;
   return a % b | 0;
 }
 
-/** `div.{u16,s16}` through the 32-bit rules, result wrapped to 16 bits. */
+/** `div.{u16,s16}` through the 32-bit rules, result wrapped to 16 bits (b = 0 → 0xFFFF / −1). */
 export function div16(a: number, b: number, signed: boolean): number {
   const x = wrapInt(a, 16, signed);
   const y = wrapInt(b, 16, signed);
   return wrapInt(signed ? divS32(x, y) : divU32(x, y), 16, signed);
 }
 
-/** `rem.{u16,s16}`. */
+/** `rem.{u16,s16}` (b = 0 → 0xFFFF / −1, as measured). */
 export function rem16(a: number, b: number, signed: boolean): number {
   const x = wrapInt(a, 16, signed);
   const y = wrapInt(b, 16, signed);

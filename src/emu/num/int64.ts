@@ -278,8 +278,12 @@ export function bfind64(lo: number, hi: number, signed: boolean, shiftamt: boole
 
 const M64 = (1n << 64n) - 1n;
 
-/** `div.u64 a, 0` result: all ones (to be confirmed: gpu-truth.md DIV0-U64). */
+/** `div.u64 a, 0` result: all ones (measured on sm_90: gpu-truth.md DIV0-64). */
 export const DIV_U64_BY_ZERO = -1n;
+/** `div.s64 a, 0` result for any a: −1, all ones (measured on sm_90). */
+export const DIV_S64_BY_ZERO = -1n;
+/** `rem.{u64,s64} a, 0` result for any a: all ones (measured on sm_90; not the dividend). */
+export const REM64_BY_ZERO = -1n;
 
 /** `mul.lo.{u64,s64}` (BigInt form). */
 export function mulLo64Big(a: bigint, b: bigint): bigint {
@@ -308,26 +312,26 @@ export function divU64Big(a: bigint, b: bigint): bigint {
   return BigInt.asIntN(64, BigInt.asUintN(64, a) / y);
 }
 
-/** `div.s64 d, a, b`: truncating; INT64_MIN / −1 = INT64_MIN; b = 0 → −1 (a ≥ 0) or 1 (a < 0). */
+/** `div.s64 d, a, b`: truncating; INT64_MIN / −1 = INT64_MIN; b = 0 → {@link DIV_S64_BY_ZERO}. */
 export function divS64Big(a: bigint, b: bigint): bigint {
   const x = BigInt.asIntN(64, a);
   const y = BigInt.asIntN(64, b);
-  if (y === 0n) return x < 0n ? 1n : -1n;
+  if (y === 0n) return DIV_S64_BY_ZERO;
   return BigInt.asIntN(64, x / y);
 }
 
-/** `rem.u64 d, a, b`; b = 0 → a. */
+/** `rem.u64 d, a, b`; b = 0 → {@link REM64_BY_ZERO}. */
 export function remU64Big(a: bigint, b: bigint): bigint {
   const y = BigInt.asUintN(64, b);
-  if (y === 0n) return BigInt.asIntN(64, a);
+  if (y === 0n) return REM64_BY_ZERO;
   return BigInt.asIntN(64, BigInt.asUintN(64, a) % y);
 }
 
-/** `rem.s64 d, a, b`: sign of the dividend; b = 0 → a. */
+/** `rem.s64 d, a, b`: sign of the dividend; b = 0 → {@link REM64_BY_ZERO}. */
 export function remS64Big(a: bigint, b: bigint): bigint {
   const x = BigInt.asIntN(64, a);
   const y = BigInt.asIntN(64, b);
-  if (y === 0n) return x;
+  if (y === 0n) return REM64_BY_ZERO;
   return BigInt.asIntN(64, x % y);
 }
 

@@ -6,7 +6,7 @@
  */
 import type { KernelCase } from '../types.js';
 import { EXACT, inBuf, launch1d, outBuf, scalar, sameFor } from '../support/builders.js';
-import { F32, F64, floatToInt, intToFloat, toF32 } from '../support/float.js';
+import { F32, F64, cvtFloatToInt, intToFloat, toF32 } from '../support/float.js';
 import {
   brev32, brev64, bytePerm, clz64, divTrunc, ffs32, ffs64, funnelShiftL, i64, mulhi32, mulhi64, popc32, popc64,
   ptxShl32, ptxShrS32, ptxShrU32, sad32, u64,
@@ -86,20 +86,19 @@ function convertFromF32(): KernelCase {
   const x = Float32Array.from(sprinkle(Array.from({ length: n }, (_, i) => (i % 2 ? rng.f64(-1e4, 1e4) : wideDouble(rng, -10, 70))),
     CONVERSION_SPECIALS));
   return {
-    name: 'convert_from_f32', description: 'f32 to s32 in rn/rz/rd/ru, to u32 (rn), s64 (rn), u64 (rz): ties to even, saturation, NaN to 0',
+    name: 'convert_from_f32', description: 'f32 to s32 in rn/rz/rd/ru, to u32 (rn), s64 (rn), u64 (rz): ties to even, saturation, NaN (0 for 32-bit results, 0x8000000000000000 for 64-bit ones, as the H100 gives)',
     source: 'conversions.cu', ptxFile: 'ptx/conversions.ptx', entry: 'convert_from_f32', ...launch1d(n, 64), sharedMemBytes: 0,
     args: [inBuf('x', 'f32', x), outBuf('i32o', 'i32', 4 * n), outBuf('u32o', 'u32', n), outBuf('i64o', 'i64', n),
       outBuf('u64o', 'u64', n), scalar('n', 'i32', n)],
     reference: (io) => {
       const X = io.buffer('x', 'f32');
       const i32o = new Int32Array(4 * n);
-      X.forEach((v, i) => i32o.set((['rn', 'rz', 'rd', 'ru'] as const).map((m) => Number(floatToInt(v, m, 32, true))), 4 * i));
+      X.forEach((v, i) => i32o.set((['rn', 'rz', 'rd', 'ru'] as const).map((m) => Number(cvtFloatToInt(v, m, 32, true, 'f32'))), 4 * i));
       return {
         i32o,
-        u32o: Uint32Array.from(X, (v) => Number(floatToInt(v, 'rn', 32, false))),
-        // Measured on the H100: cvt.rni.s64.f32 of NaN is INT64_MIN, not the PTX manual's 0.
-        i64o: BigInt64Array.from(X, (v) => (Number.isNaN(v) ? -(1n << 63n) : floatToInt(v, 'rn', 64, true))),
-        u64o: BigUint64Array.from(X, (v) => floatToInt(v, 'rz', 64, false)),
+        u32o: Uint32Array.from(X, (v) => Number(cvtFloatToInt(v, 'rn', 32, false, 'f32'))),
+        i64o: BigInt64Array.from(X, (v) => cvtFloatToInt(v, 'rn', 64, true, 'f32')),
+        u64o: BigUint64Array.from(X, (v) => cvtFloatToInt(v, 'rz', 64, false, 'f32')),
       };
     },
     compare: sameFor(['i32o', 'u32o', 'i64o', 'u64o'], EXACT), tags: ['conversion', 'special-values'],
@@ -113,7 +112,7 @@ function convertFromF64(): KernelCase {
     7e-46, 1e-50, -1e-50, 1.1754942e-38, 0.1, -0.1, 1 / 3, 2147483647.5, -2147483648.5, 4294967295.9,
   ]));
   return {
-    name: 'convert_from_f64', description: 'f64 to f32 in rn/rz/rd/ru (overflow, subnormal results), to s32 (rn), s64 (rz), u32 (rd)',
+    name: 'convert_from_f64', description: 'f64 to f32 in rn/rz/rd/ru (overflow, subnormal results), to s32 (rn), s64 (rz), u32 (rd); NaN gives the sign bit of the integer type (H100)',
     source: 'conversions.cu', ptxFile: 'ptx/conversions.ptx', entry: 'convert_from_f64', ...launch1d(n, 64), sharedMemBytes: 0,
     args: [inBuf('x', 'f64', x), outBuf('f32o', 'f32', 4 * n), outBuf('i32o', 'i32', n), outBuf('i64o', 'i64', n),
       outBuf('u32o', 'u32', n), scalar('n', 'i32', n)],
@@ -123,10 +122,9 @@ function convertFromF64(): KernelCase {
       X.forEach((v, i) => f32o.set((['rn', 'rz', 'rd', 'ru'] as const).map((m) => toF32(v, m)), 4 * i));
       return {
         f32o,
-        // Measured on the H100: cvt.rni.s32.f64 of NaN is INT32_MIN, not the PTX manual's 0.
-        i32o: Int32Array.from(X, (v) => (Number.isNaN(v) ? -2147483648 : Number(floatToInt(v, 'rn', 32, true)))),
-        i64o: BigInt64Array.from(X, (v) => floatToInt(v, 'rz', 64, true)),
-        u32o: Uint32Array.from(X, (v) => Number(floatToInt(v, 'rd', 32, false))),
+        i32o: Int32Array.from(X, (v) => Number(cvtFloatToInt(v, 'rn', 32, true, 'f64'))),
+        i64o: BigInt64Array.from(X, (v) => cvtFloatToInt(v, 'rz', 64, true, 'f64')),
+        u32o: Uint32Array.from(X, (v) => Number(cvtFloatToInt(v, 'rd', 32, false, 'f64'))),
       };
     },
     compare: sameFor(['f32o', 'i32o', 'i64o', 'u32o'], EXACT), tags: ['conversion', 'special-values'],

@@ -262,8 +262,10 @@ export function roundIntegral(x: number, mode: RoundingMode): number {
 }
 
 /**
- * PTX float-to-integer conversion (cvt.{rni,rzi,rmi,rpi}.{s,u}{32,64}.f{32,64}): round, then
- * saturate to the destination range; NaN converts to 0.
+ * PTX float-to-integer conversion (cvt.{rni,rzi,rmi,rpi}.{s,u}{32,64}.f{32,64}) as the PTX ISA
+ * states it: round, then saturate to the destination range; NaN converts to 0. The GPU agrees
+ * except for NaN, where it returns 0 only for f32 sources and ≤ 32-bit destinations: kernel
+ * references use {@link cvtFloatToInt}.
  */
 export function floatToInt(x: number, mode: RoundingMode, bits: 32 | 64, signed: boolean): bigint {
   if (Number.isNaN(x)) return 0n;
@@ -273,6 +275,20 @@ export function floatToInt(x: number, mode: RoundingMode, bits: 32 | 64, signed:
   if (x === -Infinity) return lo;
   const r = BigInt(roundIntegral(x, mode));
   return r < lo ? lo : r > hi ? hi : r;
+}
+
+/**
+ * Float-to-integer conversion as the H100 computes it: {@link floatToInt}, except for NaN, which
+ * gives 0 only from an f32 source to a 32-bit destination; a 64-bit destination gets
+ * 0x8000000000000000 (INT64_MIN; `__float2ll_rn(NaN)`, `__double2ll_rz(NaN)`), and an f64 source
+ * the destination's sign bit alone, 0x80000000 for 32 bits (INT32_MIN from `__double2int_rn(NaN)`;
+ * the unsigned `__double2uint_rd(NaN)` is assumed to follow). Measured with
+ * test/fixtures/num/truth.cu (gpu-truth.md, CVT-NAN); emu/num cvt.ts implements the same rule.
+ */
+export function cvtFloatToInt(x: number, mode: RoundingMode, bits: 32 | 64, signed: boolean, source: 'f32' | 'f64'): bigint {
+  if (!Number.isNaN(x)) return floatToInt(x, mode, bits, signed);
+  if (bits === 32 && source === 'f32') return 0n;
+  return signed ? -(1n << BigInt(bits - 1)) : 1n << BigInt(bits - 1);
 }
 
 /** Position of a float on the integer line (adjacent floats differ by 1; ±0 map to 0). */

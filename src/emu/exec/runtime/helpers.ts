@@ -6,6 +6,7 @@
 import * as num from '../../num/index.js';
 import { F64_NAN } from '../codegen/registers.js';
 import type { HelperTable } from '../codegen/unit.js';
+import * as nan64 from './nan64.js';
 import type { Scratch } from './state.js';
 
 /**
@@ -72,4 +73,4 @@ function unboxedWrappers(): Record<string, unknown> {
 }
 
 /** The table handed to generated code. */
-export const HELPERS: HelperTable = Object.freeze({ ...num, shflSync, reluValue, F64_NAN, RESULT, ...unboxedWrappers() });
+export const HELPERS: HelperTable = Object.freeze({ ...num, ...nan64, shflSync, reluValue, F64_NAN, RESULT, ...unboxedWrappers() });

@@ -2,10 +2,10 @@
  * Data movement and conversion (PTX ISA §9.7.9): mov (incl. vector pack/unpack), cvt, cvta,
  * isspacep. Conversions come from num cvt.ts / half.ts.
  *
- * Float → integer conversions of NaN follow what the H100 was measured to do where it differs
- * from the PTX manual's "NaN → 0" (which num implements): `cvt.*.s32.f64(NaN)` is INT32_MIN and
- * `cvt.*.s64.f32(NaN)` is INT64_MIN ({@link GPU_NAN_TO_INT}); other pairs keep num's 0 until the
- * truth-table run says otherwise.
+ * NaN conversions follow the H100 (num): float → integer gives 0 from f16/f32 sources and the
+ * destination's sign bit from f64 sources and for 64-bit destinations; `cvt.f32.f64`,
+ * `cvt.f16.f64`, `cvt.f64.f32` and `cvt.f32.bf16` keep the NaN's payload (num nan.ts), which the
+ * templates write bit-exactly.
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
@@ -15,15 +15,6 @@ import { LOCAL_WINDOW, PARAM_WINDOW, SHARED_WINDOW } from '../layout.js';
 import type { PtxType } from '../../ptx/types.js';
 import { bool, lane, roundingCode, tinfo, type0 } from './common.js';
 import type { Semantics } from './types.js';
-
-/**
- * Results of float → integer `cvt` of a NaN measured on the H100 where they differ from num's
- * (PTX manual) 0, keyed `dst.src`: as int32 for 32-bit destinations, as [lo, hi] words for 64-bit.
- */
-export const GPU_NAN_TO_INT: ReadonlyMap<string, number | readonly [number, number]> = new Map<string, number | readonly [number, number]>([
-  ['s32.f64', -2147483648],
-  ['s64.f32', [0, -2147483648]],
-]);
 
 // ---- mov ---------------------------------------------------------------------------------------
 
@@ -82,12 +73,16 @@ function mov(e: Emit): string {
 
 // ---- cvt ---------------------------------------------------------------------------------------
 
-/** A float source operand decoded to a number (`.ftz` flushes an f32 source). */
+/**
+ * A float source operand decoded to a number. `.ftz` flushes an f32 source — except when the
+ * destination is a half type: `cvt.ftz.f16.f32` does not flush on sm_90 (gpu-truth CVT-F16-FTZ).
+ */
 function floatSource(e: Emit, st: PtxType, k = 1): string {
+  const half = (e.d.types[0] ?? '').includes('16');
   switch (st) {
     case 'f16': return `${e.h('f16ToNumber')}(${e.v(k, 'f16')})`;
     case 'bf16': return `${e.h('bf16ToNumber')}(${e.v(k, 'bf16')})`;
-    case 'f32': return e.mods.ftz ? `${e.h('ftzF32')}(${e.v(k, 'f32')})` : e.v(k, 'f32');
+    case 'f32': return e.mods.ftz && !half ? `${e.h('ftzF32')}(${e.v(k, 'f32')})` : e.v(k, 'f32');
     case 'f64': return e.v(k, 'f64');
     default: return unsupported(e.ins, `conversions from .${st}`);
   }
@@ -153,20 +148,14 @@ function intToInt(e: Emit, dt: PtxType, st: PtxType): string {
   return `${e.h('bigIntToPair')}(${e.h('int64ToInt64Big')}(${e.h('pairToBigInt')}(${lo}, ${hi}), ${bool(s.signed)}, ${bool(d.signed)}, true)); ${e.setPair(0, `${i64}[0]`, `${i64}[1]`)}`;
 }
 
-/** float → int. */
+/** float → int (num `floatToInt`, `floatToIntF64` for f64 sources, `floatToInt64`). */
 function floatToInt(e: Emit, dt: PtxType, st: PtxType): string {
   const d = tinfo(dt);
   const mode = roundingCode(e, 1);
-  const x = e.t();
-  const decl = `const ${x} = ${floatSource(e, st)};`;
-  const nan = GPU_NAN_TO_INT.get(`${dt}.${st}`);
-  if (d.bits <= 32) {
-    const conv = `${e.h('floatToInt')}(${x}, ${mode}, ${d.bits}, ${bool(d.signed)})`;
-    return `{ ${decl} ${e.set(0, typeof nan === 'number' ? `${x} !== ${x} ? ${nan} : ${conv}` : conv)} }`;
-  }
+  const x = floatSource(e, st);
+  if (d.bits <= 32) return e.set(0, `${e.h(st === 'f64' ? 'floatToIntF64' : 'floatToInt')}(${x}, ${mode}, ${d.bits}, ${bool(d.signed)})`);
   const i64 = e.h('I64');
-  const fix = Array.isArray(nan) ? ` if (${x} !== ${x}) { ${i64}[0] = ${nan[0]}; ${i64}[1] = ${nan[1]}; }` : '';
-  return `{ ${decl} ${e.h('floatToInt64')}(${x}, ${mode}, ${bool(d.signed)});${fix} ${e.setPair(0, `${i64}[0]`, `${i64}[1]`)} }`;
+  return `${e.h('floatToInt64')}(${x}, ${mode}, ${bool(d.signed)}); ${e.setPair(0, `${i64}[0]`, `${i64}[1]`)}`;
 }
 
 /** int → float. */
@@ -193,25 +182,50 @@ function intToFloat(e: Emit, dt: PtxType, st: PtxType): string {
   }
 }
 
+/** An f64 destination from a float source: exact, a NaN widened as the H100 does (num nan.ts). */
+function toF64(e: Emit, st: PtxType, value: (x: string) => string): string {
+  const x = e.t();
+  let nan: string;
+  switch (st) {
+    case 'f32': nan = `${e.h('nanFromF32BitsF64')}(${e.bits32(1)})`; break;
+    case 'f16': nan = `${e.h('nanFromF32BitsF64')}(${0x7fffffff})`; break;
+    case 'bf16': nan = `${e.h('nanFromF32BitsF64')}(${e.h('bf16ToF32Bits')}(${e.v(1, 'bf16')}))`; break;
+    default: nan = `${e.h('nanOf1F64')}(${x})`;
+  }
+  return `{ const ${x} = ${floatSource(e, st)}; ${e.setRawF64Operand(e.op(0), `${x} === ${x} ? ${value(x)} : ${nan}`)} }`;
+}
+
 /** float → float. */
 function floatToFloat(e: Emit, dt: PtxType, st: PtxType): string {
+  if (dt === 'f64') {
+    const sat = (r: string): string => (e.mods.sat ? `${e.h('satF32')}(${r})` : r);
+    if (!isIntegerRounding(e)) return toF64(e, st, (x) => sat(x));
+    if (st !== 'f64') return unsupported(e.ins);
+    return toF64(e, st, (x) => sat(`${e.h('roundIntegral')}(${x}, ${roundingCode(e)})`));
+  }
   const x = floatSource(e, st);
   if (isIntegerRounding(e)) {
     // Same-size rounding to an integral value.
     if (dt !== st) return unsupported(e.ins);
-    const mode = roundingCode(e);
-    const r = `${e.h('roundIntegral')}(${x}, ${mode})`;
+    const r = `${e.h('roundIntegral')}(${x}, ${roundingCode(e)})`;
     if (dt === 'f32') return e.set(0, e.mods.sat ? `${e.h('satF32')}(${r})` : r);
-    if (dt === 'f64') return e.set(0, r);
     return e.set(0, floatDest(e, dt, r, 0));
   }
   const mode = roundingCode(e);
-  if (dt === 'f64') return e.set(0, e.mods.sat ? `${e.h('satF32')}(${x})` : x);
+  if (dt === 'f32' && st === 'bf16' && !e.mods.ftz && !e.mods.sat) return e.setBits32(0, `${e.h('bf16ToF32Bits')}(${e.v(1, 'bf16')})`);
   if (dt === 'f32' && (st === 'f16' || st === 'bf16' || st === 'f32')) {
     let r = x;
     if (e.mods.ftz && st === 'f32') r = `${e.h('ftzF32')}(${r})`;
     if (e.mods.sat) r = `${e.h('satF32')}(${r})`;
     return e.set(0, r);
+  }
+  if (st === 'f64' && (dt === 'f32' || dt === 'f16')) {
+    // A NaN keeps sign and payload bits (num f64NaNToF32Bits / f64NaNToF16Bits); .sat makes it +0.
+    const v = e.t();
+    const hi = `${e.h('f64Hi')}(${v})`;
+    if (dt === 'f16') return `{ const ${v} = ${x}; ${e.set(0, `${v} !== ${v} ? ${e.h('f64NaNToF16Bits')}(${hi}) : ${floatDest(e, dt, v, mode)}`)} }`;
+    const nan = e.mods.sat ? '0' : `${e.h('f64NaNToF32Bits')}(${hi}, ${e.h('f64Lo')}(${v}))`;
+    return `{ const ${v} = ${x}; ${e.setBits32(0, `${v} !== ${v} ? ${nan} : ${e.h('f32ToBits')}(${floatDest(e, dt, v, mode)})`)} }`;
   }
   return e.set(0, floatDest(e, dt, x, mode));
 }

@@ -13,7 +13,9 @@
  * infinities and NaN take num's `fmaF32`. The unit tests compare both on random and edge inputs.
  *
  * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
- * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept).
+ * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept). A NaN `.f64` result
+ * is the one the H100 returns — an operand's NaN, quieted, or the default NaN — built from the
+ * operands' bits (num nan.ts through runtime/nan64.ts).
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
@@ -35,6 +37,22 @@ function out32(e: Emit, expr: string): string {
   return r;
 }
 
+/**
+ * An `.f64` result: `expr` (over the temporaries the caller declared) when it is a number, else the
+ * NaN the H100 returns, which depends on the operands' bits (`nan`, from runtime/nan64.ts) —
+ * written bit-exactly.
+ */
+function out64(e: Emit, decl: string, expr: string, nan: string): string {
+  const r = e.t();
+  return `{ ${decl} const ${r} = ${expr}; ${e.setRawF64Operand(e.op(0), `${r} === ${r} ? ${r} : ${nan}`)} }`;
+}
+
+/** Temporaries holding operands 1 … n as f64 values: [declaration, names]. */
+function operands64(e: Emit, n: number): [string, string[]] {
+  const names = Array.from({ length: n }, () => e.t());
+  return [`const ${names.map((t, k) => `${t} = ${e.v(k + 1, 'f64')}`).join(', ')};`, names];
+}
+
 /** add / sub / mul for f32 and f64. */
 function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   const t = type0(e);
@@ -46,14 +64,18 @@ function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
     return e.set(0, out32(e, mode === 0 ? `Math.fround(${a} ${sym} ${b})` : `${e.h(name)}(${a}, ${b}, ${mode})`));
   }
   if (e.mods.sat || e.mods.ftz) return unsupported(e.ins);
-  return e.set(0, mode === 0 ? `${e.v(1)} ${sym} ${e.v(2)}` : `${e.h(name)}(${e.v(1)}, ${e.v(2)}, ${mode})`);
+  const [decl, [a, b]] = operands64(e, 2);
+  return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${a}, ${b})`);
 }
 
 /** fma / mad (floating point): rounded once. */
 function fma(e: Emit): string {
   const t = type0(e);
   const mode = roundingCode(e);
-  if (t === 'f64') return e.set(0, mode === 0 ? e.call('fmaRnF64', e.v(1), e.v(2), e.v(3)) : e.call('fmaF64', e.v(1), e.v(2), e.v(3), String(mode)));
+  if (t === 'f64') {
+    const [decl, [x, y, z]] = operands64(e, 3);
+    return out64(e, decl, mode === 0 ? e.call('fmaRnF64', x!, y!, z!) : e.call('fmaF64', x!, y!, z!, String(mode)), `${e.h('nanFmaF64')}(${x}, ${y}, ${z})`);
+  }
   const a = e.t(), b = e.t(), c = e.t();
   const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
   if (mode !== 0) return `{ ${init} ${e.set(0, out32(e, `${e.h('fmaF32')}(${a}, ${b}, ${c}, ${mode})`))} }`;
@@ -74,17 +96,18 @@ function div(e: Emit): string {
     return e.set(0, out32(e, mode === 0 ? `Math.fround(${a} / ${b})` : `${e.h('divF32')}(${a}, ${b}, ${mode})`));
   }
   const mode = roundingCode(e);
-  return e.set(0, mode === 0 ? `${e.v(1)} / ${e.v(2)}` : `${e.h('divF64')}(${e.v(1)}, ${e.v(2)}, ${mode})`);
+  const [decl, [a, b]] = operands64(e, 2);
+  return out64(e, decl, mode === 0 ? `${a} / ${b}` : e.call('divF64', a!, b!, String(mode)), `${e.h('nanDivF64')}(${a}, ${b})`);
 }
 
 /**
- * abs / neg: num `absF32`/`negF32`/`absF64`/`negF64`, results stored as arithmetic results (the
- * H100 returns the canonical NaN for `abs.f32`/`neg.f32` of a NaN: gpu-truth-report.md).
+ * abs / neg: f32 through num `absF32`/`negF32` stored as arithmetic results (the H100 returns the
+ * canonical NaN for `abs.f32`/`neg.f32` of a NaN); f64 on the words.
  */
 function absNeg(e: Emit, neg: boolean): string {
-  const t = type0(e);
-  const fn = `${neg ? 'neg' : 'abs'}${t === 'f32' ? 'F32' : 'F64'}`;
-  return e.set(0, `${e.h(fn)}(${t === 'f32' ? in32(e, 1) : e.v(1)})`);
+  if (type0(e) === 'f32') return e.set(0, `${e.h(neg ? 'negF32' : 'absF32')}(${in32(e, 1)})`);
+  // f64: on the words (num absF64HiWord/negF64HiWord): a NaN is quieted, its sign kept.
+  return e.setRawF64Operand(e.op(0), `${e.h(neg ? 'negF64Value' : 'absF64Value')}(${e.v(1)})`);
 }
 
 /** min / max (with `.NaN`, `.xorsign.abs`, `.ftz`, and the three-input form). */
@@ -93,7 +116,8 @@ function minMax(e: Emit, max: boolean): string {
   const m = max ? 'max' : 'min';
   if (t === 'f64') {
     if (e.mods.nan || e.mods.xorsign || e.has(3)) return unsupported(e.ins);
-    return e.set(0, `${e.h(`${m}F64`)}(${e.v(1)}, ${e.v(2)})`);
+    const [decl, [a, b]] = operands64(e, 2);
+    return out64(e, decl, `${e.h(`${m}F64`)}(${a}, ${b})`, `${e.h('nanAddF64')}(${a}, ${b})`);
   }
   const pick = (a: string, b: string): string => {
     if (e.mods.xorsign) return `${e.h(`${m}XorsignAbsF32`)}(${a}, ${b}, ${bool(e.mods.nan)})`;
@@ -133,12 +157,14 @@ function root(e: Emit, op: 'rcp' | 'sqrt' | 'rsqrt'): string {
       const [, hi] = e.p(1);
       return e.setPair(0, '0', `${e.h(op === 'rcp' ? 'rcpApproxFtzF64Hi' : 'rsqrtApproxFtzF64Hi')}(${hi})`);
     }
-    if (op === 'rsqrt') return e.set(0, `${e.h('rsqrtApproxF64')}(${e.v(1)})`);
-    return unsupported(e.ins);
+    if (op !== 'rsqrt') return unsupported(e.ins);
+    const [decl, [a]] = operands64(e, 1);
+    return out64(e, decl, e.call('rsqrtApproxF64', a!), `${e.h('nanOf1F64')}(${a})`);
   }
   const mode = roundingCode(e);
-  if (op === 'sqrt' && mode === 0) return e.set(0, `Math.sqrt(${e.v(1)})`);
-  return e.set(0, `${e.h(op === 'rcp' ? 'rcpF64' : 'sqrtF64')}(${e.v(1)}, ${mode})`);
+  const [decl, [a]] = operands64(e, 1);
+  const value = op === 'sqrt' && mode === 0 ? `Math.sqrt(${a})` : e.call(op === 'rcp' ? 'rcpF64' : 'sqrtF64', a!, String(mode));
+  return out64(e, decl, value, `${e.h('nanOf1F64')}(${a})`);
 }
 
 /** ex2 / lg2 / sin / cos / tanh (`.approx.f32`). */

@@ -52,10 +52,10 @@ function minMax(e: Emit, max: boolean): string {
   return e.set(0, `${e.h(fn)}(${e.v(1)}, ${e.v(2)}, ${flags(e)}, ${rest})`);
 }
 
-/** neg / abs. */
+/** neg / abs: num `negF16Bits` … (a NaN gives the canonical 0x7FFF, as on the H100). */
 function signOp(e: Emit, op: 'neg' | 'abs'): string {
-  const packed = type0(e).endsWith('x2');
-  return e.set(0, `${e.h(`${op}16${packed ? 'x2' : ''}`)}(${e.v(1)}, ${flags(e)})`);
+  const fn = `${op}${suffix(e)}Bits`;
+  return e.set(0, isBf(e) ? `${e.h(fn)}(${e.v(1)})` : `${e.h(fn)}(${e.v(1)}, ${flags(e)})`);
 }
 
 /** The half-precision forms of the arithmetic opcodes (consulted for `.f16`, `.bf16` and packed types). */
