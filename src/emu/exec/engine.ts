@@ -250,9 +250,13 @@ function startCta(cta: Cta, program: KernelProgram, x: number, y: number, z: num
   cta.clusterCtaid0 = inCluster[0]!; cta.clusterCtaid1 = inCluster[1]!; cta.clusterCtaid2 = inCluster[2]!;
   cta.clusterid0 = clusterId[0]!; cta.clusterid1 = clusterId[1]!; cta.clusterid2 = clusterId[2]!;
   cta.live = launch.threadsPerCta;
-  for (const b of cta.barriers) b.reset();
+  for (let used = cta.barriersUsed, id = 0; used !== 0; used >>>= 1, id++) if (used & 1) cta.barriers[id]!.reset();
+  cta.barriersUsed = 0;
   const threads = launch.threadsPerCta;
   const bx = launch.ntid0, by = launch.ntid1;
+  const reshape = cta.shapeX !== bx || cta.shapeY !== by;
+  cta.shapeX = bx;
+  cta.shapeY = by;
   for (const w of cta.warps) {
     const first = w.index * WARP_SIZE;
     const n = Math.min(WARP_SIZE, threads - first);
@@ -260,11 +264,13 @@ function startCta(cta: Cta, program: KernelProgram, x: number, y: number, z: num
     w.exited = 0;
     w.alive = w.lanes;
     w.localBase = first * launch.localStride;
-    for (let l = 0; l < WARP_SIZE; l++) {
-      const t = first + l;
-      w.tidX[l] = t % bx;
-      w.tidY[l] = Math.floor(t / bx) % by;
-      w.tidZ[l] = Math.floor(t / (bx * by));
+    if (reshape) {
+      for (let l = 0; l < WARP_SIZE; l++) {
+        const t = first + l;
+        w.tidX[l] = t % bx;
+        w.tidY[l] = Math.floor(t / bx) % by;
+        w.tidZ[l] = Math.floor(t / (bx * by));
+      }
     }
     const frame = w.frameFor(0, program.entry);
     frame.localBase = 0;

@@ -7,60 +7,20 @@
  * it calls, plus a few for the ABI (stack pointer, return address), capped by the declared count.
  * @module
  */
-import type { IrFunction, IrInstruction, IrKernel, IrModule, IrOperand, IrRegister, RegClass } from '../ir/types.js';
+import type { IrFunction, IrKernel, IrModule, RegClass } from '../ir/types.js';
+import { liveness, usesAndDefs } from './liveness.js';
 
 const WEIGHT: Readonly<Record<RegClass, number>> = { pred: 0, r16: 1, r32: 1, r64: 2, addr: 2 };
 /** Registers ptxas keeps besides the program's values. */
 const OVERHEAD = 2;
 
-/** Registers an instruction reads and writes. */
-function usesAndDefs(ins: IrInstruction, use: (r: IrRegister) => void, def: (r: IrRegister) => void): void {
-  if (ins.guard !== null) use(ins.guard.reg);
-  const visit = (o: IrOperand, dst: boolean): void => {
-    switch (o.kind) {
-      case 'reg': (dst ? def : use)(o.reg); break;
-      case 'addr': if (o.base?.kind === 'register') use(o.base); break;
-      case 'vec': for (const e of o.elements) visit(e, dst); break;
-      case 'pair': visit(o.first, dst); visit(o.second, dst); break;
-      default: break;
-    }
-  };
-  ins.operands.forEach((o, k) => visit(o, ins.roles[k]!.dst));
-  if (ins.call?.target.kind === 'indirect') use(ins.call.target.reg);
-}
-
 /** The most register units live at once in `fn`. */
 export function registerPressure(fn: IrFunction): number {
   const n = fn.registers.length;
-  const words = Math.ceil(n / 32) || 1;
   const blocks = fn.blocks;
-  const B = blocks.length;
-  const useSets = Array.from({ length: B }, () => new Uint32Array(words));
-  const defSets = Array.from({ length: B }, () => new Uint32Array(words));
+  const { liveOut } = liveness(fn);
   const has = (s: Uint32Array, id: number): boolean => ((s[id >>> 5]! >>> (id & 31)) & 1) !== 0;
   const add = (s: Uint32Array, id: number): void => { s[id >>> 5]! |= 1 << (id & 31); };
-  for (const b of blocks) {
-    const u = useSets[b.index]!, d = defSets[b.index]!;
-    for (const ins of b.instructions) {
-      usesAndDefs(ins, (r) => { if (!has(d, r.id)) add(u, r.id); }, (r) => { if (ins.guard === null) add(d, r.id); });
-    }
-  }
-  const liveIn = Array.from({ length: B }, () => new Uint32Array(words));
-  const liveOut = Array.from({ length: B }, () => new Uint32Array(words));
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let b = B - 1; b >= 0; b--) {
-      const out = liveOut[b]!, inn = liveIn[b]!;
-      for (const s of blocks[b]!.successors) {
-        const si = liveIn[s]!;
-        for (let w = 0; w < words; w++) out[w]! |= si[w]!;
-      }
-      for (let w = 0; w < words; w++) {
-        const v = (useSets[b]![w]! | (out[w]! & ~defSets[b]![w]!)) >>> 0;
-        if (v !== inn[w]) { inn[w] = v; changed = true; }
-      }
-    }
-  }
   const regs = fn.registers;
   let max = 0;
   for (const b of blocks) {

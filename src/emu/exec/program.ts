@@ -11,6 +11,7 @@ import { resumeCode } from './codegen/instruction.js';
 import { CodeUnit, type UnitFunction } from './codegen/unit.js';
 import { interpretedBlock } from './interp/block.js';
 import { blockSource } from './jit/block.js';
+import { liveness } from './liveness.js';
 import { HELPERS } from './runtime/helpers.js';
 import type { ProgramLink } from './runtime/runner.js';
 import { Term, type RunnableFunction } from './runtime/state.js';
@@ -58,6 +59,7 @@ export class CompiledFunction implements RunnableFunction {
   readonly #code: (UnitFunction | undefined)[];
   readonly #resume: (UnitFunction | null | undefined)[];
   readonly #context: ProgramContext;
+  #liveOut: readonly Uint32Array[] | null = null;
 
   constructor(readonly ir: IrFunction, private readonly program: KernelProgram) {
     const n = ir.blocks.length;
@@ -110,7 +112,8 @@ export class CompiledFunction implements RunnableFunction {
     if (this.program.kind === 'jit') {
       try {
         const unit = new CodeUnit(HELPERS);
-        return unit.compile(blockSource(block, unit, this.#context), label);
+        this.#liveOut ??= liveness(this.ir).liveOut;
+        return unit.compile(blockSource(block, unit, this.#context, this.#liveOut[pc]), label);
       } catch (e) {
         this.program.jitFailures.push({ block: label, error: e as Error });
       }

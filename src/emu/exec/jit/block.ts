@@ -18,6 +18,7 @@ import type { ProgramContext } from '../codegen/emit.js';
 import { laneCode, laneLoop, warpCode } from '../codegen/instruction.js';
 import type { CodeUnit } from '../codegen/unit.js';
 import { effectOf, semanticsOf, type MemoryEffect } from '../semantics/index.js';
+import { usesAndDefs } from '../liveness.js';
 import { CachedRegisters } from './cache.js';
 
 /** A lane-loop segment under construction. */
@@ -35,17 +36,39 @@ function conflicts(s: Segment, e: MemoryEffect): boolean {
   return false;
 }
 
-/** The body of the block's unit function: `let T = 0; …segments…; return T;`. */
-export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramContext): string {
+/**
+ * For each instruction of the block, the registers read after it (in the block, or by a successor
+ * when `liveOut` says so): a segment writes back only those of its cached registers.
+ */
+function liveAfter(block: IrBlock, liveOut: Uint32Array): Uint32Array[] {
+  const live = Uint32Array.from(liveOut);
+  const out: Uint32Array[] = new Array<Uint32Array>(block.instructions.length);
+  for (let k = block.instructions.length - 1; k >= 0; k--) {
+    out[k] = Uint32Array.from(live);
+    const ins = block.instructions[k]!;
+    usesAndDefs(ins, () => {}, (r) => { if (ins.guard === null && r.id >>> 5 < live.length) live[r.id >>> 5]! &= ~(1 << (r.id & 31)); });
+    usesAndDefs(ins, (r) => { if (r.id >>> 5 < live.length) live[r.id >>> 5]! |= 1 << (r.id & 31); }, () => {});
+  }
+  return out;
+}
+
+/**
+ * The body of the block's unit function: `let T = 0; …segments…; return T;`. With `liveOut` (the
+ * registers live after the block, liveness.ts) dead registers are not written back.
+ */
+export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramContext, liveOut?: Uint32Array): string {
   let code = 'let T = 0;\n';
   let seg: Segment | null = null;
+  const after = liveOut === undefined ? null : liveAfter(block, liveOut);
+  let last = -1;
   const close = (): void => {
     if (seg === null) return;
-    const body = seg.body + seg.regs.flushAll();
+    const live = after === null ? undefined : after[last]!;
+    const body = seg.body + seg.regs.flushAll(live === undefined ? undefined : (id) => ((live[id >>> 5]! >>> (id & 31)) & 1) !== 0);
     if (body.trim() !== '') code += laneLoop(body) + '\n';
     seg = null;
   };
-  for (const ins of block.instructions) {
+  for (const [k, ins] of block.instructions.entries()) {
     const sem = semanticsOf(ins);
     if (sem.kind === 'warp') {
       close();
@@ -57,6 +80,7 @@ export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramCont
     const s: Segment = seg ?? { body: '', regs: new CachedRegisters(), reads: new Set(), writes: new Set() };
     seg = s;
     s.body += laneCode(ins, sem, unit, program, s.regs);
+    last = k;
     if (effect !== undefined) {
       for (const r of effect.reads) s.reads.add(r);
       for (const w of effect.writes) s.writes.add(w);

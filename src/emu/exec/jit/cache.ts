@@ -83,10 +83,13 @@ export class CachedRegisters implements RegisterAccess {
     return p;
   }
 
-  /** Statements writing every dirty local back to its bank (end of the segment). */
-  flushAll(): string {
+  /**
+   * Statements writing the dirty locals back to their banks (end of the segment) — those of the
+   * registers `live` says are read later, or all when `live` is absent.
+   */
+  flushAll(live?: (id: number) => boolean): string {
     let code = '';
-    for (const c of this.#locals.values()) code += this.#flush(c);
+    for (const c of this.#locals.values()) if (live === undefined || live(c.reg.id)) code += this.#flush(c);
     this.#locals.clear();
     return code;
   }

@@ -221,7 +221,7 @@ function exitLanes(w: Warp, lanes: number): void {
   w.alive &= ~gone;
   const cta = w.cta;
   cta.live -= popc(gone);
-  for (let id = 0; id < 16; id++) tryRelease(cta, id);
+  for (let used = cta.barriersUsed; used !== 0; used &= used - 1) tryRelease(cta, lowestLane(used));
   tryReleaseCluster(cta.cluster);
 }
 
@@ -331,6 +331,7 @@ function arrive(w: Warp, fn: RunnableFunction, pc: number, kind: number, lanes: 
       w, lowestLane(missing), program.siteOf(ins));
   }
   const b = cta.barriers[id]!;
+  cta.barriersUsed |= 1 << id;
   const count = w.barrierCount >>> 0;
   if (count !== 0) {
     if (count % 32 !== 0 && count < cta.launch.threadsPerCta) {

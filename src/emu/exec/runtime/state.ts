@@ -212,7 +212,7 @@ export class BarrierState {
   reset(): void {
     this.arrived = 0;
     this.expected = 0;
-    this.waiting.length = 0;
+    if (this.waiting.length !== 0) this.waiting.length = 0;
     this.trueCount = 0;
   }
 }
@@ -247,6 +247,11 @@ export class Cta {
   /** Non-exited threads. */
   live = 0;
   readonly barriers: BarrierState[] = Array.from({ length: 16 }, () => new BarrierState());
+  /** Barriers used since the CTA started (bit per id): the ones to check on exits and reset. */
+  barriersUsed = 0;
+  /** Block shape the warps' thread ids were computed for. */
+  shapeX = 0;
+  shapeY = 0;
 
   constructor(readonly launch: LaunchState, readonly sharedBytes: number, readonly cluster: ClusterState) {
     this.shared = Region.allocate(sharedBytes);

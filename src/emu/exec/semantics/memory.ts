@@ -59,9 +59,13 @@ export function spaceOf(e: Emit, k: number): number {
   }
 }
 
-/** The memory an instruction touches, for the JIT's lane ordering. */
-export function memoryEffect(ins: { readonly op: string; readonly decoded: { readonly mods: { readonly space: string | null } } }): MemoryEffect | undefined {
+/**
+ * The memory an instruction touches, for the JIT's lane ordering. Loads through the read-only
+ * path (`ld.global.nc`, `ldu`) read memory the kernel does not write, so they order with nothing.
+ */
+export function memoryEffect(ins: { readonly op: string; readonly decoded: { readonly mods: { readonly space: string | null; readonly nc: boolean } } }): MemoryEffect | undefined {
   const space = ins.decoded.mods.space;
+  if ((ins.op === 'ld' && ins.decoded.mods.nc) || ins.op === 'ldu') return undefined;
   const spaces: ('global' | 'shared')[] =
     space === null ? ['global', 'shared'] :
       space === 'global' || space === 'const' ? ['global'] :
