@@ -56,6 +56,7 @@ export class CompiledFunction implements RunnableFunction {
   readonly next: Int32Array;
   readonly target: Int32Array;
   readonly ipdom: Int32Array;
+  readonly loops: Uint8Array;
   readonly #code: (UnitFunction | undefined)[];
   readonly #resume: (UnitFunction | null | undefined)[];
   readonly #context: ProgramContext;
@@ -68,6 +69,7 @@ export class CompiledFunction implements RunnableFunction {
     this.next = new Int32Array(n);
     this.target = new Int32Array(n).fill(-1);
     this.ipdom = new Int32Array(n);
+    this.loops = new Uint8Array(n);
     for (const b of ir.blocks) {
       this.kinds[b.index] = terminatorKind(b);
       this.sizes[b.index] = b.instructions.length;
@@ -113,7 +115,9 @@ export class CompiledFunction implements RunnableFunction {
       try {
         const unit = new CodeUnit(HELPERS);
         this.#liveOut ??= liveness(this.ir).liveOut;
-        return unit.compile(blockSource(block, unit, this.#context, this.#liveOut[pc]), label);
+        const selfLoop = this.kinds[pc] === Term.branch && this.target[pc] === pc;
+        if (selfLoop) this.loops[pc] = 1;
+        return unit.compile(blockSource(block, unit, this.#context, this.#liveOut[pc], selfLoop), label);
       } catch (e) {
         this.program.jitFailures.push({ block: label, error: e as Error });
       }

@@ -11,6 +11,9 @@
  * Warp-level instructions (shuffles, votes …) are segments of their own. Two writes to one
  * location by different lanes without synchronization are a data race in CUDA; their order is
  * not preserved.
+ *
+ * A block that branches back to itself runs its iterations inside its function while every lane
+ * takes the branch (the runner accounts for the iterations, `w.iterations`).
  * @module
  */
 import type { IrBlock } from '../../ir/types.js';
@@ -56,8 +59,8 @@ function liveAfter(block: IrBlock, liveOut: Uint32Array): Uint32Array[] {
  * The body of the block's unit function: `let T = 0; …segments…; return T;`. With `liveOut` (the
  * registers live after the block, liveness.ts) dead registers are not written back.
  */
-export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramContext, liveOut?: Uint32Array): string {
-  let code = 'let T = 0;\n';
+export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramContext, liveOut?: Uint32Array, selfLoop = false): string {
+  let code = 'T = 0;\n';
   let seg: Segment | null = null;
   const after = liveOut === undefined ? null : liveAfter(block, liveOut);
   let last = -1;
@@ -87,5 +90,11 @@ export function blockSource(block: IrBlock, unit: CodeUnit, program: ProgramCont
     }
   }
   close();
-  return `${code}return T;`;
+  if (!selfLoop) return `let T = 0;\n${code}return T;`;
+  // A loop of one block: iterate here while every lane takes the branch back (up to 1024 times
+  // per call, so that the runner still checks the budget and the timeout).
+  return `let T = 0, n$ = 0;\nfor (;;) {\n${code}n$++;\nif ((T & mask) !== mask || n$ === ${SELF_LOOP_LIMIT}) break;\n}\nw.iterations = n$;\nreturn T;`;
 }
+
+/** Most iterations a self-looping block runs per call. */
+export const SELF_LOOP_LIMIT = 1024;

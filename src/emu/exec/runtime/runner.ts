@@ -102,6 +102,12 @@ export function runWarp(w: Warp, program: ProgramLink): number {
     const kind = fn.kinds[pc]!;
     if (kind === Term.barRed) w.redBits = 0;
     const taken = fn.block(pc)(w, f, mask) & mask;
+    if (fn.loops[pc] === 1 && w.iterations > 1) {
+      const more = w.iterations - 1;
+      launch.warpInstructions += size * more;
+      launch.threadInstructions += size * more * popc(mask);
+      w.slice += more;
+    }
     switch (kind) {
       case Term.fall:
         f.pcs[top] = fn.next[pc]!;

@@ -47,6 +47,8 @@ export interface RunnableFunction {
   readonly target: Int32Array;
   /** Immediate post-dominator of each block (reconvergence point), −1 for the function exit. */
   readonly ipdom: Int32Array;
+  /** 1 for blocks whose code iterates a loop of one block itself (it reports `Warp.iterations`). */
+  readonly loops: Uint8Array;
   /** The executable code of block `pc` (compiled on first use). */
   block(pc: number): UnitFunction;
   /** Code run on resuming after the barrier ending block `pc` (`bar.red`), or null. */
@@ -183,6 +185,8 @@ export class Warp {
   waitSite = -1;
   /** Blocks executed since the warp was last scheduled. */
   slice = 0;
+  /** Iterations the last self-looping block ran (see RunnableFunction.loops). */
+  iterations = 1;
 
   constructor(readonly index: number, readonly cta: Cta, readonly launch: LaunchState) {}
 
