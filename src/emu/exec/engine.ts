@@ -31,6 +31,7 @@ let gridCounter = 0;
 
 /** The engine: compiles PTX into modules that run on the CPU. */
 export class PtxEngine implements EmuEngine {
+  /** Parses, lowers and checks `ptx` (see `EmuEngine.compile`). @throws PtxSyntaxError */
   compile(ptx: string, call: string): CompiledModule {
     const ir = compilePtx(ptx, call);
     try {
@@ -58,6 +59,7 @@ export class PtxModule implements CompiledModule {
     this.variables = ir.variables;
   }
 
+  /** Binds the module to `memory`, its variables at `addressOf(name)` (see `CompiledModule.instantiate`). */
   instantiate(memory: GlobalMemory, addressOf: (variable: string) => number): PtxInstance {
     return new PtxInstance(this, memory, addressOf);
   }
@@ -91,12 +93,14 @@ export class PtxInstance implements ModuleInstance, InstanceServices {
 
   // ---- InstanceServices ---------------------------------------------------------------------
 
+  /** Device address of module variable `name`. */
   addressOf(name: string): number {
     const a = this.#addresses.get(name);
     if (a === undefined) throw new RangeError(`module variable ${name} has no address`);
     return a;
   }
 
+  /** The fault-site id of `ins` (assigned on first use). */
   siteOf(ins: IrInstruction): number {
     let id = this.#sites.get(ins);
     if (id === undefined) {
@@ -106,6 +110,7 @@ export class PtxInstance implements ModuleInstance, InstanceServices {
     return id;
   }
 
+  /** The allocation-cache slot of memory instruction `ins` (assigned on first use). */
   cacheSlot(ins: IrInstruction): number {
     let id = this.#slots.get(ins);
     if (id === undefined) {
@@ -131,6 +136,7 @@ export class PtxInstance implements ModuleInstance, InstanceServices {
 
   // ---- Launch ---------------------------------------------------------------------------------
 
+  /** Runs a kernel to completion (see `ModuleInstance.launch`). @throws KernelFaultError */
   launch(request: LaunchRequest): LaunchStats {
     const options = request.options ?? {};
     const program = this.program(request.kernel, options.interpret === true ? 'interpreter' : 'jit');

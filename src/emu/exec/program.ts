@@ -92,10 +92,12 @@ export class CompiledFunction implements RunnableFunction {
     };
   }
 
+  /** The code of block `pc`, compiled on first use. */
   block(pc: number): UnitFunction {
     return this.#code[pc] ?? (this.#code[pc] = this.#compile(pc));
   }
 
+  /** The code run after the barrier ending block `pc` releases (bar.red), or null. */
   resume(pc: number): UnitFunction | null {
     let r = this.#resume[pc];
     if (r === undefined) {
@@ -138,6 +140,7 @@ export class KernelProgram implements ProgramLink {
     this.entry = this.functionAt(kernel.index);
   }
 
+  /** Module function `index` compiled for this kernel (created on first use). */
   functionAt(index: number): CompiledFunction {
     let f = this.#functions.get(index);
     if (f === undefined) {
@@ -147,10 +150,12 @@ export class KernelProgram implements ProgramLink {
     return f;
   }
 
+  /** The IR of module function `index`. */
   irFunction(index: number): IrFunction | undefined {
     return this.services.ir.functions[index];
   }
 
+  /** The fault-site id of `ins`. */
   siteOf(ins: IrInstruction): number {
     return this.services.siteOf(ins);
   }

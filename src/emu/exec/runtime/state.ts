@@ -213,6 +213,7 @@ export class BarrierState {
   /** bar.red accumulators: threads with a true predicate. */
   trueCount = 0;
 
+  /** Back to an unused barrier. */
   reset(): void {
     this.arrived = 0;
     this.expected = 0;
