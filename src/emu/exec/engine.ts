@@ -29,6 +29,9 @@ import { kernelRegisters } from './pressure.js';
 
 let gridCounter = 0;
 
+/** Launch configurations whose CTAs (warps, frames, shared and local memory) an instance keeps for reuse. */
+const LAUNCH_SLOT_CACHE = 8;
+
 /** The engine: compiles PTX into modules that run on the CPU. */
 export class PtxEngine implements EmuEngine {
   /** Parses, lowers and checks `ptx` (see `EmuEngine.compile`). @throws PtxSyntaxError */
@@ -203,7 +206,12 @@ export class PtxInstance implements ModuleInstance, InstanceServices {
   #slotsFor(program: KernelProgram, threads: number, sharedBytes: number, localStride: number, clusterSize: number): LaunchSlots {
     const key = `${program.kind}:${program.kernel.name}:${threads}:${sharedBytes}:${localStride}:${clusterSize}`;
     let s = this.#launchSlots.get(key);
-    if (s === undefined) {
+    if (s !== undefined) {
+      // Most recently used last (the map's order), so that the oldest configuration is dropped first.
+      this.#launchSlots.delete(key);
+      this.#launchSlots.set(key, s);
+    } else {
+      if (this.#launchSlots.size >= LAUNCH_SLOT_CACHE) this.#launchSlots.delete(this.#launchSlots.keys().next().value!);
       const launch = new LaunchState(this.mem);
       launch.threadsPerCta = threads;
       launch.warpsPerCta = Math.ceil(threads / WARP_SIZE);
