@@ -85,12 +85,8 @@ export class Emit {
     return this.unit.helper(name);
   }
 
-  /**
-   * A call of a double-returning helper as an expression: through its unboxed variant when it has
-   * one (runtime/helpers.ts `UNBOXED`), else directly.
-   */
+  /** A call of helper `name` with the argument expressions `args`. */
   call(name: string, ...args: string[]): string {
-    if (this.unit.hasHelper(`${name}$r`)) return `(${this.unit.helper(`${name}$r`)}(${args.join(', ')}), ${this.unit.helper('RESULT')}[0])`;
     return `${this.unit.helper(name)}(${args.join(', ')})`;
   }
 

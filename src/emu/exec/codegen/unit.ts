@@ -89,11 +89,6 @@ export class CodeUnit {
     return name;
   }
 
-  /** Whether the helper table has `name`. */
-  hasHelper(name: string): boolean {
-    return name in this.#helperTable;
-  }
-
   /** The declarations of every hoisted name and helper used. */
   prelude(): string {
     const lines: string[] = [];

@@ -43,34 +43,5 @@ export function reluValue(x: number): number {
   return x < 0 || (x === 0 && 1 / x < 0) ? 0 : x;
 }
 
-/**
- * Where the unboxed variants of double-returning helpers leave their result (see {@link UNBOXED}).
- */
-export const RESULT = new Float64Array(1);
-
-/**
- * Helpers returning a double that generated code calls in hot paths. A JS call that V8 does not
- * inline returns a double boxed in a fresh heap number; for these, generated code calls
- * `<name>$r(…)` — a wrapper that stores the result in {@link RESULT} (V8 inlines the helper into
- * its own wrapper) — and reads `RESULT[0]`: no allocation per call.
- */
-export const UNBOXED: readonly string[] = [
-  'fmaRnF64', 'fmaF64', 'fmaF32', 'ex2ApproxF32', 'lg2ApproxF32', 'sinApproxF32', 'cosApproxF32', 'tanhApproxF32',
-  'rsqrtApproxF32', 'rcpApproxF32', 'sqrtApproxF32', 'divApproxF32', 'divFullF32', 'rcpF32', 'divF32', 'sqrtF32',
-  'addF32', 'subF32', 'mulF32', 'divF64', 'sqrtF64', 'rcpF64', 'addF64', 'subF64', 'mulF64', 'f64ToF32', 'intToF32',
-  'int64ToF64', 'int64ToF32', 'roundIntegral', 'rsqrtApproxF64',
-];
-
-function unboxedWrappers(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of UNBOXED) {
-    const f = (num as unknown as Record<string, unknown>)[name];
-    if (typeof f !== 'function') throw new Error(`num has no function ${name}`);
-    // A distinct function per helper (new Function), so that V8 optimizes each on its own.
-    out[`${name}$r`] = new Function('f', 'R', `return function ${name}$r(a, b, c, d) { R[0] = f(a, b, c, d); };`)(f, RESULT);
-  }
-  return out;
-}
-
 /** The table handed to generated code. */
-export const HELPERS: HelperTable = Object.freeze({ ...num, ...nan64, shflSync, reluValue, F64_NAN, RESULT, ...unboxedWrappers() });
+export const HELPERS: HelperTable = Object.freeze({ ...num, ...nan64, shflSync, reluValue, F64_NAN });
