@@ -151,9 +151,9 @@ describe('trap, assert, barriers, budget', () => {
 
 describe('PTX the engine cannot execute is refused when the module loads', () => {
   test('an unsupported instruction names its line and text', () => {
-    const ptx = `${HEAD}.visible .entry k() {\n .reg .b32 %r<4>;\n vadd4.u32.u32.u32 %r1, %r2, %r3, %r1;\n}`;
+    const ptx = `${HEAD}.visible .entry k() {\n .reg .b32 %r<4>;\n .reg .f16 %h<2>;\n ex2.approx.f16 %h1, %h0;\n}`;
     assert.throws(() => engine.compile(ptx, 'cuModuleLoadData'), (e: unknown) =>
-      e instanceof PtxSyntaxError && e.codeName === 'CUDA_ERROR_UNSUPPORTED_PTX_VERSION' && e.location.line === 6 && /cannot execute 'vadd4.u32.u32.u32'/.test(e.message));
+      e instanceof PtxSyntaxError && e.codeName === 'CUDA_ERROR_UNSUPPORTED_PTX_VERSION' && e.location.line === 7 && /cannot execute 'ex2.approx.f16'/.test(e.message));
   });
 
   test('grid-wide synchronization (cooperative_groups grid.sync reads %envreg) is refused with a reason', () => {

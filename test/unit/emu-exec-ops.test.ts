@@ -169,6 +169,25 @@ describe('integer arithmetic', () => {
   });
 });
 
+describe('SIMD video instructions', () => {
+  test('vabsdiff4, vadd2.sat, vset4, vmax4 with the accumulating .add', () => {
+    const a = i32s(21), b = i32s(22), c = i32s(23);
+    const bytes = (x: number, signed: boolean): number[] => [0, 8, 16, 24].map((s) => (signed ? (x << (24 - s)) >> 24 : (x >>> s) & 255));
+    const halves = (x: number, signed: boolean): number[] => [0, 16].map((s) => (signed ? (x << (16 - s)) >> 16 : (x >>> s) & 65535));
+    const pack = (v: number[], bits: number): number => v.reduce((acc, r, i) => acc | ((r & ((1 << bits) - 1)) << (i * bits)), 0) | 0;
+    const cases: [string, (x: number, y: number, z: number) => number][] = [
+      ['vabsdiff4.u32.u32.u32 %d, %a0, %a1, %a2;', (x, y) => pack(bytes(x, false).map((p, i) => Math.abs(p - bytes(y, false)[i]!)), 8)],
+      ['vadd2.s32.s32.s32.sat %d, %a0, %a1, %a2;', (x, y) => pack(halves(x, true).map((p, i) => Math.max(-32768, Math.min(32767, p + halves(y, true)[i]!))), 16)],
+      ['vset4.u32.u32.u32.lt %d, %a0, %a1, %a2;', (x, y) => pack(bytes(x, false).map((p, i) => (p < bytes(y, false)[i]! ? 1 : 0)), 8)],
+      ['vmax4.u32.s32.s32.add %d, %a0, %a1, %a2;', (x, y, z) => (bytes(x, true).reduce((acc, p, i) => acc + Math.max(p, bytes(y, true)[i]!), 0) + z) | 0],
+    ];
+    for (const [op, ref] of cases) {
+      const got = lanes(op, ['b32', 'b32', 'b32'], 'b32', [a, b, c], new Int32Array(N));
+      for (let i = 0; i < N; i++) assert.equal(got[i], ref(a[i]!, b[i]!, c[i]!), `${op} 0x${u32(a[i]!).toString(16)} 0x${u32(b[i]!).toString(16)}`);
+    }
+  });
+});
+
 describe('comparison, selection, guards', () => {
   const a = i32s(5), b = i32s(6);
   test('setp with boolean combination writes p and its complement q', () => {

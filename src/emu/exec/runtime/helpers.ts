@@ -7,6 +7,7 @@ import * as num from '../../num/index.js';
 import { F64_NAN } from '../codegen/registers.js';
 import type { HelperTable } from '../codegen/unit.js';
 import * as nan64 from './nan64.js';
+import { simdVideo } from '../semantics/video.js';
 import type { Scratch } from './state.js';
 
 /**
@@ -44,4 +45,4 @@ export function reluValue(x: number): number {
 }
 
 /** The table handed to generated code. */
-export const HELPERS: HelperTable = Object.freeze({ ...num, ...nan64, shflSync, reluValue, F64_NAN });
+export const HELPERS: HelperTable = Object.freeze({ ...num, ...nan64, shflSync, reluValue, simdVideo, F64_NAN });

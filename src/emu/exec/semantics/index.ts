@@ -17,13 +17,14 @@ import { HALF } from './half.js';
 import { INTEGER } from './integer.js';
 import { MEMORY, memoryEffect } from './memory.js';
 import type { MemoryEffect, Semantics } from './types.js';
+import { VIDEO } from './video.js';
 import { WARP } from './warp.js';
 
 export type { LaneTemplate, MemoryEffect, Semantics } from './types.js';
 export { memoryEffect, spaceOf } from './memory.js';
 
 const HALF_TYPES: ReadonlySet<string> = new Set(['f16', 'bf16', 'f16x2', 'bf16x2']);
-const TABLES: readonly ReadonlyMap<string, Semantics>[] = [INTEGER, BITWISE, COMPARE, CONVERT, MEMORY, WARP, CONTROL, FLOAT];
+const TABLES: readonly ReadonlyMap<string, Semantics>[] = [INTEGER, BITWISE, COMPARE, CONVERT, MEMORY, WARP, CONTROL, FLOAT, VIDEO];
 
 /** The semantics of `ins`. @throws UnsupportedError when the engine lacks the instruction. */
 export function semanticsOf(ins: IrInstruction): Semantics {
