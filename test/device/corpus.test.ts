@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Context, Device } from '../../src/index.js';
-import { ALL_CASES, compareOutput, inputsOf, newArray, outputSpecs, type KernelCase } from '../kernels/corpus.js';
-import { asBytes, launchCase, type Launched } from '../support/corpus-runner.js';
+import { ALL_CASES, compareOutput, inputsOf, outputSpecs, type KernelCase } from '../kernels/corpus.js';
+import { launchCase, readOutputs, type Launched } from '../support/corpus-runner.js';
 import { backendKind } from '../support/tiers.js';
 
 const runCaseScript = fileURLToPath(new URL('../support/run-case.js', import.meta.url));
@@ -40,14 +40,12 @@ function capturingStdout<T>(fn: () => T): { readonly result: T; readonly lines: 
   }
 }
 
-function checkOutputs(c: KernelCase, { module, buffers }: Launched): void {
+function checkOutputs(c: KernelCase, launched: Launched): void {
   const expected = c.reference(inputsOf(c));
-  for (const out of outputSpecs(c)) {
-    const got = newArray(out.type, out.length);
-    const source = out.from === 'buffer' ? buffers.get(out.name)! : module.global(out.name);
-    source.copyTo(asBytes(got));
-    const result = compareOutput(out.type, got, expected[out.name]!, c.compare[out.name]!);
-    assert.ok(result.ok, `${c.name}: output ${out.name}: ${result.summary}`);
+  for (const [name, got] of readOutputs(c, launched)) {
+    const type = outputSpecs(c).find((o) => o.name === name)!.type;
+    const result = compareOutput(type, got, expected[name]!, c.compare[name]!);
+    assert.ok(result.ok, `${c.name}: output ${name}: ${result.summary}`);
   }
 }
 

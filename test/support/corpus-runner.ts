@@ -4,7 +4,7 @@
  * @module
  */
 import { bytes, type Context, type DeviceBuffer, type KernelArgument, type Module, type ParamType } from '../../src/index.js';
-import { bufferSpecs, encodeStruct, initialContents, kernelFilePath, type ArgSpec, type ElemArray, type KernelCase } from '../kernels/corpus.js';
+import { bufferSpecs, encodeStruct, initialContents, kernelFilePath, newArray, outputSpecs, type ArgSpec, type ElemArray, type KernelCase } from '../kernels/corpus.js';
 
 /** The cudajs parameter type of a corpus argument. */
 function paramType(arg: ArgSpec): ParamType {
@@ -61,3 +61,15 @@ export function launchCase(ctx: Context, c: KernelCase): Launched {
   }
 }
 
+
+/** Every output of a launched case (out/inout buffers, checked globals), read back, by name. */
+export function readOutputs(c: KernelCase, { module, buffers }: Launched): Map<string, ElemArray> {
+  const outputs = new Map<string, ElemArray>();
+  for (const out of outputSpecs(c)) {
+    const data = newArray(out.type, out.length);
+    const source = out.from === 'buffer' ? buffers.get(out.name)! : module.global(out.name);
+    source.copyTo(asBytes(data));
+    outputs.set(out.name, data);
+  }
+  return outputs;
+}
