@@ -34,6 +34,19 @@ function sameBytes(a: ElemArray, b: ElemArray): boolean {
   return Buffer.compare(Buffer.from(asBytes(a)), Buffer.from(asBytes(b))) === 0;
 }
 
+/** The first elements whose bits differ, as `[i] gpu 0x… emu 0x…`. */
+function differingElements(gpu: ElemArray, emu: ElemArray, most = 4): string {
+  const size = gpu.BYTES_PER_ELEMENT;
+  const g = Buffer.from(asBytes(gpu));
+  const e = Buffer.from(asBytes(emu));
+  const hex = (b: Buffer, i: number): string => `0x${Buffer.from(b.subarray(i * size, (i + 1) * size)).reverse().toString('hex')}`;
+  const found: string[] = [];
+  for (let i = 0; i < gpu.length && found.length < most; i++) {
+    if (g.compare(e, i * size, (i + 1) * size, i * size, (i + 1) * size) !== 0) found.push(`[${i}] gpu ${hex(g, i)} emu ${hex(e, i)}`);
+  }
+  return found.join(', ');
+}
+
 test('the emulated device computes what the GPU computes, on every corpus case', { skip: skipUnlessGpu() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'cudajs-differential-'));
   const child = spawnSync(process.execPath, [dumpScript, dir], { encoding: 'utf8', env: { ...process.env, CUDAJS_DEVICE: 'emu' }, maxBuffer: 64 << 20 });
@@ -49,7 +62,9 @@ test('the emulated device computes what the GPU computes, on every corpus case',
       const emu = new (gpu.constructor as new (b: ArrayBuffer) => ElemArray)(emuBytes.buffer.slice(emuBytes.byteOffset, emuBytes.byteOffset + emuBytes.byteLength));
       const cmp = c.compare[name]!;
       const identical = sameBytes(gpu, emu);
-      const result = cmp.kind === 'exact' ? { ok: identical, summary: identical ? 'identical' : 'bytes differ' } : compareOutput(type, emu, gpu, doubled(cmp));
+      const result = cmp.kind === 'exact'
+        ? { ok: identical, summary: identical ? 'identical' : `bits differ: ${differingElements(gpu, emu)}` }
+        : compareOutput(type, emu, gpu, doubled(cmp));
       rows.push({ case: c.name, output: name, kind: cmp.kind, identical, ok: result.ok, summary: result.summary });
     }
   }
