@@ -4,7 +4,9 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
@@ -47,4 +49,21 @@ export function findLibcuda(): string {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error('libcuda.so.1 not found (ldconfig -p); the C++ baseline cannot be linked');
+}
+
+/**
+ * Writes a benchmark's record to bench/results/ and, when set, to $OUT (the device machine's
+ * folder that comes back). The name carries the benchmark, the UTC date and time, and the device,
+ * e.g. `launch-2026-11-24T2205-NVIDIA-H100-80GB-HBM3.json`, so that runs of one day are all kept.
+ * Returns the file name.
+ */
+export function writeResult(benchmark: string, device: string, record: object): string {
+  const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
+  const name = `${benchmark}-${stamp}-${device.replace(/\W+/g, '-')}.json`;
+  for (const dir of [fileURLToPath(new URL('../../bench/results/', import.meta.url)), process.env['OUT']]) {
+    if (!dir) continue;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), `${JSON.stringify({ benchmark, recordedAt: new Date().toISOString(), device, ...record }, null, 2)}\n`);
+  }
+  return name;
 }

@@ -20,12 +20,12 @@
  * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, Clique, Device, type DeviceBuffer, type Stream } from '../../src/index.js';
-import { libcudaLinkArgs, printTable, type Row } from '../support.js';
+import { libcudaLinkArgs, printTable, type Row, writeResult } from '../support.js';
 import { ncclLibrary } from '../../src/raw/nccl.js';
 import { locateNcclHeader } from '../../tools/gen-bindings/targets.js';
 
@@ -210,19 +210,13 @@ function main(): void {
   if (rows.length > 0) printTable('cudajs against the C++ baseline (same run)', rows);
   for (const n of notes) console.log(`note: ${n}`);
 
-  const date = new Date().toISOString().slice(0, 10);
   const record = {
-    benchmark: 'collectives', date, gpus, device: device.name, driver: backend().description, nccl: ncclLibrary().path,
+    gpus, device: device.name, driver: backend().description, nccl: ncclLibrary().path,
     collectives: clique.rank(0).implementation, nvls: childEnv['NCCL_NVLS_ENABLE'], node: process.version, iters, warmup,
     busBWDefinition: 'algBW × 2(n−1)/n (nccl-tests); algBW = bytes / time; GB = 1e9 bytes',
     allReduce, peerCopy: peer, rows, notes, ncclTests,
   };
-  const name = `collectives-${date}-${device.name.replace(/\W+/g, '-')}.json`;
-  for (const dir of [fileURLToPath(new URL('../../../bench/results/', import.meta.url)), process.env['OUT']]) {
-    if (!dir) continue;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), `${JSON.stringify(record, null, 2)}\n`);
-  }
+  writeResult('collectives', device.name, record);
 }
 
 main();

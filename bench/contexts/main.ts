@@ -11,12 +11,12 @@
  * On the emulated device it runs the cudajs side only, as a smoke test (the numbers mean nothing).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, Context, Device, runtime, type ModuleSource, type Scope } from '../../src/index.js';
-import { libcudaLinkArgs, median, printTable, type Row } from '../support.js';
+import { libcudaLinkArgs, median, printTable, type Row, writeResult } from '../support.js';
 
 const here = (file: string): string => fileURLToPath(new URL(`../../../bench/contexts/${file}`, import.meta.url));
 const iterations = Number(process.argv[2] ?? 20000);
@@ -214,14 +214,8 @@ function main(): void {
     { metric: 'first launch in a new context, cubin (ms)', cpp: cpp.firstLaunchCubinMs, js: js['firstLaunchCubinMs']!, target: 1.1, lowerIsBetter: true },
   ];
   printTable(`bench/contexts on ${device.name} (${iterations} iterations per run, median of ${reps}; ${fresh} fresh contexts)`, rows);
-  const date = new Date().toISOString().slice(0, 10);
-  const record = { benchmark: 'contexts', date, device: device.name, driver: backend().description, node: process.version, iterations, fresh, cpp, cudajs: js, rows };
-  const name = `contexts-${date}-${device.name.replace(/\W+/g, '-')}.json`;
-  for (const dir of [fileURLToPath(new URL('../../../bench/results/', import.meta.url)), process.env['OUT']]) {
-    if (!dir) continue;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), `${JSON.stringify(record, null, 2)}\n`);
-  }
+  const record = { device: device.name, driver: backend().description, node: process.version, iterations, fresh, cpp, cudajs: js, rows };
+  writeResult('contexts', device.name, record);
 }
 
 main();

@@ -10,13 +10,13 @@
  * Results go to stdout and to bench/results/emu-<date>.json.
  * @module
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import type { LaunchRequest } from '../../src/emu/engine.js';
-import { ALL_CASES, bufferSpecs, encodeStruct, initialContents, kernelFilePath, repoRoot, type KernelCase } from '../../test/kernels/corpus.js';
+import { ALL_CASES, bufferSpecs, encodeStruct, initialContents, kernelFilePath, type KernelCase } from '../../test/kernels/corpus.js';
 import { writeElement } from '../../test/kernels/support/elements.js';
 import { load } from '../../test/unit/emu-exec-harness.js';
+import { writeResult } from '../support.js';
 
 /** The corpus cases measured, with the group they stand for. */
 const CASES: readonly { readonly name: string; readonly group: string }[] = [
@@ -123,12 +123,8 @@ function main(): void {
     const ratio = jit !== null && interp !== null ? (jit.mtips / interp.mtips).toFixed(1) : '-';
     console.log(`${name.padEnd(26)} ${group.padEnd(10)} ${String(perLaunch).padStart(16)} ${cell(jit)} ${cell(interp)} ${ratio.padStart(6)}`);
   }
-  const date = new Date().toISOString().slice(0, 10);
-  const dir = join(repoRoot(), 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `emu-${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? null, unit: 'million thread-instructions per second', results }, null, 2)}\n`);
-  console.log(`written ${file}`);
+  const file = writeResult('emu', cpus()[0]?.model ?? 'cpu', { node: process.version, unit: 'million thread-instructions per second', results });
+  console.log(`written bench/results/${file}`);
 }
 
 main();

@@ -6,12 +6,12 @@
  *   npm run build && node dist/bench/launch/main.js [launches]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, Device, type Kernel, type Stream } from '../../src/index.js';
-import { libcudaLinkArgs, median, printTable, type Row } from '../support.js';
+import { libcudaLinkArgs, median, printTable, type Row, writeResult } from '../support.js';
 
 const here = (file: string): string => fileURLToPath(new URL(`../../../bench/launch/${file}`, import.meta.url));
 const launches = Number(process.argv[2] ?? 20000);
@@ -144,14 +144,8 @@ async function main(): Promise<void> {
     { metric: 'DtoH registered Buffer (GB/s) vs C++ pinned', cpp: cpp['dtohPinnedGBs']!, js: js['dtohRegisteredGBs']!, target: 0.97, lowerIsBetter: false },
   ];
   printTable(`bench/launch on ${device.name} (${launches} launches per run, median of ${reps})`, rows);
-  const date = new Date().toISOString().slice(0, 10);
-  const record = { benchmark: 'launch', date, device: device.name, driver: backend().description, node: process.version, launches, reps, cpp, cudajs: js, cppRuns, jsRuns, rows };
-  const name = `launch-${date}-${device.name.replace(/\W+/g, '-')}.json`;
-  for (const dir of [fileURLToPath(new URL('../../../bench/results/', import.meta.url)), process.env['OUT']]) {
-    if (!dir) continue;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), `${JSON.stringify(record, null, 2)}\n`);
-  }
+  const record = { device: device.name, driver: backend().description, node: process.version, launches, reps, cpp, cudajs: js, cppRuns, jsRuns, rows };
+  writeResult('launch', device.name, record);
 }
 
 await main();
