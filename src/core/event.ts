@@ -79,7 +79,6 @@ export class Event extends ContextBound {
 
   /** Resolves when the event completes, without blocking the event loop. */
   synchronized(): Promise<void> {
-    this.assertLive('Event.synchronized');
     return pollUntil(() => this.query());
   }
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { CUstream_flags } from '../raw/driver-types.js';
-import { InvalidArgumentError } from '../errors.js';
+import { DriverError, InvalidArgumentError } from '../errors.js';
 import { DEFAULT_STREAM, type StreamHandle } from '../backend/types.js';
 import { backend } from './backend.js';
 import { ContextBound } from './lifetime.js';
@@ -82,19 +82,21 @@ export class Stream extends ContextBound {
 
   /**
    * Runs an operation on this stream. A created stream names its context itself, so the driver
-   * needs no current context for it (one FFI call saved on synchronize and on every poll); the
-   * legacy default stream means "the current context's", so for it the context is entered.
-   *
-   * A stream of a primary (or borrowed) context first checks that the context was not reset
-   * outside cudajs — a stale stream handle must never reach the driver — unless `verified` (the
-   * polls of one wait, checked once when the wait began). Streams of created contexts skip the
-   * check: nobody else can reset those.
+   * needs no current context for it and nothing is checked before the call (one FFI call saved on
+   * every synchronize and every poll); the legacy default stream means "the current context's", so
+   * for it the context is entered. If the driver rejects the call, a reset of the stream's context
+   * made outside cudajs is looked for then, and reported as such (measured on the H100: the driver
+   * answers a stale stream or kernel handle with an error; test/support/runtime-stale-launch-child.ts).
    */
-  #onStream<T>(call: string, fn: () => T, verified = false): T {
+  #onStream<T>(call: string, fn: () => T): T {
     if (this.handle === DEFAULT_STREAM) return this.enterContext(call, fn);
     if (!this.usable) this.assertLive(call);
-    if (!verified && this.context.state.detectReset(call) !== null) this.assertLive(call);
-    return fn();
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof DriverError && !e.sticky && this.context.state.detectReset(call) !== null) this.assertLive(call);
+      throw e;
+    }
   }
 
   /** Blocks until all work queued on the stream has completed (cuStreamSynchronize). */
@@ -105,11 +107,12 @@ export class Stream extends ContextBound {
 
   /** True when all work queued on the stream has completed (cuStreamQuery). */
   query(): boolean {
-    return this.#query('Stream.query', false);
+    return this.#query('Stream.query');
   }
 
-  #query(call: string, verified: boolean): boolean {
-    const idle = this.#onStream(call, () => backend().streamQuery(this.handle), verified);
+  /** cuStreamQuery, naming `call` in errors; a failed check rejects the wait instead of throwing. */
+  #query(call: string): boolean {
+    const idle = this.#onStream(call, () => backend().streamQuery(this.handle));
     if (idle && this.#inFlight.length) this.#inFlight = [];
     return idle;
   }
@@ -120,8 +123,7 @@ export class Stream extends ContextBound {
    */
   synchronized(): Promise<void> {
     const call = 'Stream.synchronized';
-    this.#onStream(call, () => undefined);
-    return pollUntil(() => this.#query(call, true));
+    return pollUntil(() => this.#query(call));
   }
 
   /** Makes all future work on this stream wait until `event` completes (cuStreamWaitEvent). */

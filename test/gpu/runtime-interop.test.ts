@@ -185,6 +185,8 @@ describe('runtime layer and libcudart in one process', { skip }, () => {
     const output = execFileSync(process.execPath, [child, '--run'], { encoding: 'utf8', env: { ...process.env, CUDAJS_DEVICE: 'gpu' } });
     const report = JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
     assert.equal(report['outcome'], 'ContextResetError', JSON.stringify(report));
+    assert.equal(report['streamSynchronize'], 'ContextResetError', JSON.stringify(report));
+    assert.equal(report['streamQuery'], 'ContextResetError', JSON.stringify(report));
     assert.equal(report['next'], 'ContextResetError');
     assert.equal(report['recovered'], true);
   });

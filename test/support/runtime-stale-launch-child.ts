@@ -6,7 +6,8 @@
  *
  *   node dist/test/support/runtime-stale-launch-child.js --run
  *
- * Prints one JSON line: { outcome: 'ContextResetError' | 'no error' | <other error>, ... }.
+ * Prints one JSON line: { outcome: 'ContextResetError' | 'no error' | <other error>, ... }; the
+ * same for a synchronize and a query of a stream created before the reset.
  * Does nothing without `--run` (the test runner also runs it as a file).
  * @module
  */
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   const scope = runtime.scope('stale-launch');
   const kernel = scope.kernel(runtime.registerModule(fixtureText('runtime', 'runtime.ptx')).kernel('iota'));
   const out = scope.allocate(64);
-  kernel.launch({ grid: 1, block: 16 }, 16, 0, out);
+  const stream = scope.createStream();
+  kernel.launch({ grid: 1, block: 16, stream }, 16, 0, out);
   scope.synchronize();
   checkRuntime(rt.cudaSetDevice(0), 'cudaSetDevice');
   checkRuntime(rt.cudaDeviceReset(), 'cudaDeviceReset');
@@ -31,6 +33,15 @@ async function main(): Promise<void> {
     report['outcome'] = e instanceof ContextResetError ? 'ContextResetError' : `${(e as Error).name}`;
     report['message'] = (e as Error).message;
     if (e instanceof CudaError && e.cause instanceof CudaError) report['cause'] = e.cause.codeName;
+  }
+  // A stale stream: nothing is checked before cuStreamSynchronize/cuStreamQuery on a created stream.
+  for (const [key, wait] of [['streamSynchronize', () => stream.synchronize()], ['streamQuery', () => stream.query()]] as const) {
+    try {
+      wait();
+      report[key] = 'no error';
+    } catch (e) {
+      report[key] = e instanceof ContextResetError ? 'ContextResetError' : `${(e as Error).name}: ${(e as Error).message}`;
+    }
   }
   try {
     scope.synchronize();
