@@ -167,6 +167,8 @@ export class Communicator extends Resource {
    * Reduces `send` of every rank element-wise and writes the result to `recv` of every rank
    * (ncclAllReduce). Both hold the same number of `dtype` elements; they may be the same buffer
    * (in place).
+   * @throws NcclError ncclInvalidArgument for a reduction NCCL refuses ({@link refusedReduction}:
+   *   FP8 before sm_90, FP8 `avg` on one rank), on either implementation.
    */
   allReduce(send: DeviceBuffer, recv: DeviceBuffer, options: ReduceOptions): void {
     const call = 'Communicator.allReduce';
@@ -196,6 +198,7 @@ export class Communicator extends Resource {
   /**
    * Reduces `send` of every rank element-wise into `recv` of rank `root` (ncclReduce). `recv` is
    * written on the root only and may be `null` elsewhere; on the root it has `send`'s size.
+   * @throws NcclError ncclInvalidArgument for a reduction NCCL refuses ({@link refusedReduction}).
    */
   reduce(send: DeviceBuffer, recv: DeviceBuffer | null, options: RootedReduceOptions): void {
     const call = 'Communicator.reduce';
@@ -213,6 +216,7 @@ export class Communicator extends Resource {
    * Reduces `send` (size × `recv` elements) of every rank element-wise and leaves block `r` of
    * the result in `recv` of rank `r` (ncclReduceScatter). In place when `recv` is block `rank` of
    * `send` (`send.subarray(rank * recv.byteLength, …)`).
+   * @throws NcclError ncclInvalidArgument for a reduction NCCL refuses ({@link refusedReduction}).
    */
   reduceScatter(send: DeviceBuffer, recv: DeviceBuffer, options: ReduceOptions): void {
     const call = 'Communicator.reduceScatter';

@@ -125,7 +125,10 @@ export function collectiveEngine(implementation: Implementation, call: string): 
  * });
  * ```
  * @throws NcclError from ncclGroupEnd: on NCCL, what the submission returned; on the reference,
- *   operations the ranks did not all issue, or issued with different arguments.
+ *   operations the ranks did not all issue, or issued with different arguments. On both, a call
+ *   that failed inside the group (say a refused reduction caught by `fn`) fails the group with its
+ *   code, and what the group queued is cancelled (NCCL runs a one-rank communicator's collectives
+ *   when they are issued, so those have run; the reference runs none).
  */
 export function group<T>(fn: () => T): T {
   for (const engine of engines.values()) engine.groupStart();

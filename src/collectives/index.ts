@@ -17,7 +17,7 @@
  */
 export { Clique, type CliqueOptions } from './clique.js';
 export { Communicator, type BroadcastOptions, type CommunicatorOptions, type MoveOptions, type ReduceOptions, type RootedReduceOptions, type StreamOption } from './communicator.js';
-export { DATA_TYPES, DATA_TYPE_NAMES, REDUCE_OPS, REDUCE_OP_NAMES, type DataType, type DataTypeInfo, type ReduceOp } from './dtypes.js';
+export { DATA_TYPES, DATA_TYPE_NAMES, REDUCE_OPS, REDUCE_OP_NAMES, refusedReduction, type DataType, type DataTypeInfo, type ReduceOp, type ReductionContext } from './dtypes.js';
 export { group, type Implementation } from './engine.js';
 export { reduceBuffers } from './reduce.js';
 export { UniqueId } from './unique-id.js';

@@ -13,6 +13,10 @@
  *   (PreMulSum); integer types sum, wrapping, and divide the sum by n, truncating toward zero
  *   (SumPostDiv). For signed integers with a negative sum NCCL's result is not documented; the
  *   reference truncates toward zero.
+ *
+ * This is the arithmetic of every type and reduction, for any number of ranks; which of them a
+ * communicator refuses, as NCCL does (FP8 `avg` on one rank, FP8 before sm_90), is
+ * `refusedReduction` (dtypes.ts), checked by the reference when a call is issued.
  * @module
  */
 import type { DataType, ReduceOp } from './dtypes.js';

@@ -18,13 +18,22 @@
  *   written (as if they ran concurrently, which is all NCCL promises inside one group).
  * - Communicators with several ranks made with a {@link UniqueId} ({@link ReferenceEngine.create})
  *   must be created inside one group, all ranks of the id before the group ends.
+ * - The reductions NCCL refuses ({@link refusedReduction}: FP8 before sm_90, FP8 `avg` on one
+ *   rank) are refused when issued, with ncclInvalidArgument, as NCCL refuses them.
+ * - A call that fails when issued inside a group (a refused reduction, a gone communicator) fails
+ *   the group too: its end throws an NcclError with that call's code and none of the group's
+ *   operations run, as NCCL cancels a group in which a call failed (ncclGroupEnd returns the
+ *   error). NCCL runs the collectives of a one-rank communicator when they are issued, even in a
+ *   group, so there the calls before the failing one have run; the reference runs none.
  * @module
  */
 import { randomFillSync } from 'node:crypto';
 import type { Context, DeviceBuffer } from '../core/index.js';
-import { DATA_TYPES } from './dtypes.js';
+import type { CudaError } from '../errors.js';
+import { ncclResult_t } from '../raw/nccl-types.js';
+import { DATA_TYPES, refusedReduction } from './dtypes.js';
 import type { CollectiveEngine, EngineCommunicator, Operation } from './engine.js';
-import { invalidUsage } from './errors.js';
+import { invalidUsage, ncclError } from './errors.js';
 import { reduceBuffers } from './reduce.js';
 
 /** The ranks of one communicator, as the reference keeps them. */
@@ -42,6 +51,14 @@ class Clique {
     for (let r = 0; r < this.size; r++) if (this.members[r] === undefined) return false;
     return true;
   }
+
+  #computeMajor: number | undefined;
+
+  /** The lowest compute capability (major) of the ranks' devices; the clique must be complete. */
+  get computeCapabilityMajor(): number {
+    this.#computeMajor ??= Math.min(...this.members.map((m) => m!.context.device.computeCapability.major));
+    return this.#computeMajor;
+  }
 }
 
 /** One rank. */
@@ -57,6 +74,17 @@ class ReferenceCommunicator implements EngineCommunicator {
   constructor(readonly engine: ReferenceEngine, readonly clique: Clique, readonly rank: number, readonly context: Context) {}
 
   submit(operation: Operation): void {
+    try {
+      this.#check(operation);
+    } catch (e) {
+      this.engine.failed(e as CudaError);
+      throw e;
+    }
+    this.engine.enqueue(this, operation);
+  }
+
+  /** What NCCL checks when a call is issued (ncclEnqueueCheck). */
+  #check(operation: Operation): void {
     if (this.#gone !== null) throw invalidUsage(operation.call, `the communicator was ${this.#gone}`);
     if (this.clique.broken !== null) throw invalidUsage(operation.call, this.clique.broken);
     if (!this.clique.complete) {
@@ -64,7 +92,8 @@ class ReferenceCommunicator implements EngineCommunicator {
     }
     const ended = this.clique.members.find((m) => m !== undefined && m.gone !== null);
     if (ended !== undefined) throw invalidUsage(operation.call, `rank ${ended.rank} of ${this.clique.name} was ${ended.gone}: the other ranks can no longer communicate`);
-    this.engine.enqueue(this, operation);
+    const refused = refusedReduction(operation.dtype, operation.op, { ranks: this.clique.size, computeCapabilityMajor: this.clique.computeCapabilityMajor });
+    if (refused !== null) throw ncclError(ncclResult_t.ncclInvalidArgument, operation.call, refused);
   }
 
   finalize(): void {
@@ -103,6 +132,8 @@ export class ReferenceEngine implements CollectiveEngine {
   readonly description = 'cudajs reference collectives (one process; data staged through host memory)';
   #depth = 0;
   #queue: Queued[] = [];
+  /** The first call that failed in the open group (NCCL's ncclGroupError), or `null`. */
+  #groupError: CudaError | null = null;
   /** Cliques being joined through unique ids, by id (base64). */
   readonly #joining = new Map<string, Clique>();
 
@@ -148,6 +179,11 @@ export class ReferenceEngine implements CollectiveEngine {
     if (--this.#depth === 0) this.#flush();
   }
 
+  /** @internal A call failed when issued: inside a group, the group fails with it. */
+  failed(error: CudaError): void {
+    if (this.#depth > 0) this.#groupError ??= error;
+  }
+
   /** @internal Queues an operation; outside a group it is submitted at once. */
   enqueue(comm: ReferenceCommunicator, operation: Operation): void {
     this.#queue.push({ comm, operation });
@@ -157,10 +193,16 @@ export class ReferenceEngine implements CollectiveEngine {
   #flush(): void {
     const queue = this.#queue;
     this.#queue = [];
+    const cancelled = this.#groupError;
+    this.#groupError = null;
     const incomplete = [...this.#joining.values()];
     this.#joining.clear();
     for (const clique of incomplete) {
       clique.broken = `${clique.name} was never complete: ranks ${missing(clique).join(', ')} did not join in the group that created the others`;
+    }
+    if (cancelled !== null) {
+      throw ncclError(cancelled.code ?? ncclResult_t.ncclInvalidUsage, 'ncclGroupEnd',
+        `${cancelled.call} failed in this group (${cancelled.codeName}), so the group was cancelled: none of its ${queue.length} queued operation(s) ran`);
     }
     const byClique = new Map<Clique, Queued[]>();
     for (const q of queue) {

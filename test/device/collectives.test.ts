@@ -8,11 +8,15 @@
  * collective is then a copy: the bindings, codes, streams and lifetime are what is tested); on
  * several GPUs it runs NCCL across all of them, comparing floating-point sums and products with a
  * tolerance (NCCL adds in another order). Tests that need two ranks skip with the reason.
+ *
+ * The reductions NCCL refuses (refusedReduction: FP8 before sm_90, FP8 avg on one rank) are
+ * expected to fail with ncclInvalidArgument on both implementations, and every other type and
+ * reduction to equal the oracle; a one-device clique tests the one-rank refusal on any machine.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Clique, Communicator, Context, DATA_TYPE_NAMES, Device, DisposedError, group, InvalidArgumentError, NcclError, REDUCE_OP_NAMES, UniqueId,
+  Clique, Communicator, Context, DATA_TYPE_NAMES, Device, DisposedError, group, InvalidArgumentError, NcclError, REDUCE_OP_NAMES, refusedReduction, UniqueId,
   type DataType, type DeviceBuffer, type ReduceOp,
 } from '../../src/index.js';
 import { ELEMENT_BYTES, oracleReduce, randomElements, sameElements } from '../support/collective-oracle.js';
@@ -23,19 +27,31 @@ const COUNT = 37; // odd, so no operation sees only whole vectors
 let clique: Clique;
 let size: number;
 let implementation: 'nccl' | 'reference';
+/** The lowest compute capability (major) of the devices. */
+let computeCapabilityMajor: number;
 
 before(() => {
   clique = Clique.create(Device.all());
   size = clique.size;
   implementation = clique.rank(0).implementation;
+  computeCapabilityMajor = Math.min(...Device.all().map((d) => d.computeCapability.major));
 });
 after(() => clique.dispose());
 
-/** FP8 needs sm_90 on NCCL. */
-function dtypesHere(): DataType[] {
-  if (implementation === 'reference') return [...DATA_TYPE_NAMES];
-  const fp8 = Device.all().every((d) => d.computeCapability.major >= 9);
-  return DATA_TYPE_NAMES.filter((t) => fp8 || !t.startsWith('float8'));
+/** Why NCCL (and so the reference) refuses `op` of `dtype` on `ranks` ranks of these devices, or null. */
+const refused = (dtype: DataType, op: ReduceOp, ranks = size): string | null => refusedReduction(dtype, op, { ranks, computeCapabilityMajor });
+
+/**
+ * `f` fails with ncclInvalidArgument, explained by `why`: the reference's text, or on NCCL the
+ * same text added by cudajs where NCCL warns nothing, else NCCL's own warning.
+ */
+function assertRefused(f: () => void, why: string, what: string): void {
+  assert.throws(f, (e: unknown) => {
+    assert.ok(e instanceof NcclError, `${what}: expected an NcclError, got ${String(e)}`);
+    assert.equal(e.codeName, 'ncclInvalidArgument', `${what}: ${e.message}`);
+    assert.ok(e.explanation.includes(why) || /FP8 reduction support begins with sm90/.test(e.explanation), `${what}: ${e.explanation}`);
+    return true;
+  }, `${what} must be refused: ${why}`);
 }
 
 const needsRanks = (n: number): string | false => (size >= n ? false : `needs ${n} ranks: this process has ${size} device(s)`);
@@ -67,12 +83,19 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
     assert.equal(implementation, backendKind() === 'gpu' ? 'nccl' : 'reference');
   });
 
-  test('allReduce: every data type and reduction, out of place and in place, equals the oracle', () => {
-    for (const dtype of dtypesHere()) {
+  test('allReduce: every data type and reduction, out of place and in place, equals the oracle (or is refused as NCCL refuses it)', () => {
+    for (const dtype of DATA_TYPE_NAMES) {
       for (const op of REDUCE_OP_NAMES) {
         const inputs = Array.from({ length: size }, (_, r) => randomElements(dtype, COUNT, 17 * r + 3));
         const sends = inputs.map((x, r) => upload(r, x));
         const recvs = inputs.map((x, r) => clique.rank(r).context.allocate(x.byteLength));
+        const why = refused(dtype, op);
+        if (why !== null) {
+          assertRefused(() => clique.run((comm, r) => comm.allReduce(sends[r]!, recvs[r]!, { dtype, op })), why, `allReduce ${dtype} ${op}`);
+          assertRefused(() => clique.run((comm, r) => comm.allReduce(sends[r]!, sends[r]!, { dtype, op })), why, `in-place allReduce ${dtype} ${op}`);
+          for (const b of [...sends, ...recvs]) b.dispose();
+          continue;
+        }
         clique.run((comm, r) => comm.allReduce(sends[r]!, recvs[r]!, { dtype, op }));
         const want = oracleReduce(dtype, op, inputs);
         recvs.forEach((b, r) => check(dtype, op, download(b), want, inputs, `allReduce rank ${r}`));
@@ -83,27 +106,38 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
     }
   });
 
-  test('reduce: every data type and reduction, to every root', () => {
-    for (const dtype of dtypesHere()) {
+  test('reduce: every data type and reduction, to every root (or refused as NCCL refuses it)', () => {
+    for (const dtype of DATA_TYPE_NAMES) {
       for (const op of REDUCE_OP_NAMES) {
         const root = (DATA_TYPE_NAMES.indexOf(dtype) + REDUCE_OP_NAMES.indexOf(op)) % size;
         const inputs = Array.from({ length: size }, (_, r) => randomElements(dtype, COUNT, 31 * r + 5));
         const sends = inputs.map((x, r) => upload(r, x));
         const out = clique.rank(root).context.allocate(inputs[0]!.byteLength);
-        clique.run((comm, r) => comm.reduce(sends[r]!, r === root ? out : null, { dtype, op, root }));
-        check(dtype, op, download(out), oracleReduce(dtype, op, inputs), inputs, `reduce to ${root}`);
+        const reduce = (): void => clique.run((comm, r) => comm.reduce(sends[r]!, r === root ? out : null, { dtype, op, root }));
+        const why = refused(dtype, op);
+        if (why !== null) assertRefused(reduce, why, `reduce ${dtype} ${op}`);
+        else {
+          reduce();
+          check(dtype, op, download(out), oracleReduce(dtype, op, inputs), inputs, `reduce to ${root}`);
+        }
         for (const b of [...sends, out]) b.dispose();
       }
     }
   });
 
-  test('reduceScatter: every data type and reduction; rank r gets block r', () => {
-    for (const dtype of dtypesHere()) {
+  test('reduceScatter: every data type and reduction; rank r gets block r (or refused as NCCL refuses it)', () => {
+    for (const dtype of DATA_TYPE_NAMES) {
       for (const op of REDUCE_OP_NAMES) {
         const bytes = COUNT * ELEMENT_BYTES[dtype];
         const inputs = Array.from({ length: size }, (_, r) => randomElements(dtype, COUNT * size, 43 * r + 7));
         const sends = inputs.map((x, r) => upload(r, x));
         const recvs = sends.map((_, r) => clique.rank(r).context.allocate(bytes));
+        const why = refused(dtype, op);
+        if (why !== null) {
+          assertRefused(() => clique.run((comm, r) => comm.reduceScatter(sends[r]!, recvs[r]!, { dtype, op })), why, `reduceScatter ${dtype} ${op}`);
+          for (const b of [...sends, ...recvs]) b.dispose();
+          continue;
+        }
         clique.run((comm, r) => comm.reduceScatter(sends[r]!, recvs[r]!, { dtype, op }));
         const want = oracleReduce(dtype, op, inputs);
         recvs.forEach((b, r) => {
@@ -116,7 +150,7 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
   });
 
   test('broadcast from every root, every data type; non-roots pass no send buffer', () => {
-    for (const dtype of dtypesHere()) {
+    for (const dtype of DATA_TYPE_NAMES) {
       for (let root = 0; root < size; root++) {
         const data = randomElements(dtype, COUNT, 59 + root);
         const src = upload(root, data);
@@ -132,7 +166,7 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
   });
 
   test('allGather, out of place and in place: rank r\'s data at block r everywhere', () => {
-    for (const dtype of dtypesHere()) {
+    for (const dtype of DATA_TYPE_NAMES) {
       const parts = Array.from({ length: size }, (_, r) => randomElements(dtype, COUNT, 71 + r));
       const bytes = parts[0]!.byteLength;
       const all = new Uint8Array(bytes * size);
@@ -159,6 +193,44 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
     });
     recvs.forEach((b, r) => assert.equal(Buffer.compare(download(b), data[(r + size - 1) % size]!), 0, `rank ${r} received from ${(r + size - 1) % size}`));
     for (const b of [...sends, ...recvs]) b.dispose();
+  });
+
+  test('one rank refuses avg of the FP8 types, in or out of a group; the group fails with it; the communicator stays usable', () => {
+    using one = Clique.create([Device.get(0)]);
+    const comm = one.rank(0);
+    for (const dtype of ['float8e4m3', 'float8e5m2'] as const) {
+      const why = refused(dtype, 'avg', 1);
+      assert.ok(why !== null, `avg of ${dtype} on one rank is refused`);
+      using x = comm.context.upload(randomElements(dtype, COUNT, 7));
+      using y = comm.context.allocate(x.byteLength);
+      assertRefused(() => comm.allReduce(x, y, { dtype, op: 'avg' }), why, `allReduce ${dtype} avg, outside a group`);
+      assertRefused(() => comm.reduce(x, y, { dtype, op: 'avg', root: 0 }), why, `reduce ${dtype} avg, outside a group`);
+      assertRefused(() => comm.reduceScatter(x, y, { dtype, op: 'avg' }), why, `reduceScatter ${dtype} avg, outside a group`);
+      assertRefused(() => one.run((c) => c.allReduce(x, x, { dtype, op: 'avg' })), why, `in-place allReduce ${dtype} avg, in a group`);
+      // A caller that catches the call's error inside the group still sees the group fail (ncclGroupEnd).
+      let inner: unknown;
+      assert.throws(() => group(() => {
+        try {
+          comm.allReduce(x, y, { dtype, op: 'avg' });
+        } catch (e) {
+          inner = e;
+        }
+      }), (e: unknown) => e instanceof NcclError && e.call === 'ncclGroupEnd' && e.codeName === 'ncclInvalidArgument');
+      assert.ok(inner instanceof NcclError && inner.codeName === 'ncclInvalidArgument', String(inner));
+    }
+    // Every other reduction of the FP8 types works on one rank (a copy), and so does the communicator after the refusals.
+    for (const dtype of ['float8e4m3', 'float8e5m2'] as const) {
+      for (const op of REDUCE_OP_NAMES.filter((o) => refused(dtype, o, 1) === null)) {
+        const data = randomElements(dtype, COUNT, 11);
+        using x = comm.context.upload(data);
+        using y = comm.context.allocate(data.byteLength);
+        comm.allReduce(x, y, { dtype, op });
+        check(dtype, op, download(y), oracleReduce(dtype, op, [data]), [data], `one-rank allReduce ${dtype} ${op}`);
+      }
+    }
+    using f = comm.context.upload(new Float32Array([1.5, -2]));
+    one.run((c) => c.allReduce(f, f, { dtype: 'float32', op: 'avg' }));
+    assert.deepEqual([...download(f).slice()], [...new Uint8Array(new Float32Array([1.5, -2]).buffer)]);
   });
 
   test('collectives on created streams, several in one group, in issue order', () => {
@@ -233,10 +305,10 @@ describe(`collectives on ${Device.count()} device(s)`, () => {
   });
 });
 
-describe('the reference collectives report what NCCL would hang on', { skip: needsRanks(2) }, () => {
+describe('the reference collectives report what NCCL would hang on', () => {
   const reference = (): Clique => Clique.create(Device.all(), { implementation: 'reference' });
 
-  test('a collective not issued by every rank', () => {
+  test('a collective not issued by every rank', { skip: needsRanks(2) }, () => {
     using ref = reference();
     const bufs = ref.communicators.map((c) => c.context.allocate(16));
     assert.throws(() => ref.rank(0).allReduce(bufs[0]!, bufs[0]!, { dtype: 'float32' }), (e: unknown) =>
@@ -245,7 +317,7 @@ describe('the reference collectives report what NCCL would hang on', { skip: nee
     for (const b of bufs) b.dispose();
   });
 
-  test('ranks that disagree on a collective\'s arguments', () => {
+  test('ranks that disagree on a collective\'s arguments', { skip: needsRanks(2) }, () => {
     using ref = reference();
     const bufs = ref.communicators.map((c) => c.context.allocate(16));
     assert.throws(() => ref.run((comm, r) => comm.allReduce(bufs[r]!, bufs[r]!, { dtype: 'float32', op: r === 1 ? 'max' : 'sum' })), (e: unknown) =>
@@ -253,14 +325,15 @@ describe('the reference collectives report what NCCL would hang on', { skip: nee
     for (const b of bufs) b.dispose();
   });
 
-  test('a send without its receive', () => {
+  test('a send without its receive (to itself with one rank)', () => {
     using ref = reference();
     const bufs = ref.communicators.map((c) => c.context.allocate(16));
-    assert.throws(() => group(() => ref.rank(0).send(bufs[0]!, 1)), (e: unknown) => e instanceof NcclError && /rank 0 sends 1 time\(s\) to rank 1.*receives 0 time/.test(e.message));
+    const peer = 1 % ref.size;
+    assert.throws(() => group(() => ref.rank(0).send(bufs[0]!, peer)), (e: unknown) => e instanceof NcclError && new RegExp(`rank 0 sends 1 time\\(s\\) to rank ${peer}.*receives 0 time`).test(e.message));
     for (const b of bufs) b.dispose();
   });
 
-  test('collectives after another rank was destroyed', () => {
+  test('collectives after another rank was destroyed', { skip: needsRanks(2) }, () => {
     using ref = reference();
     const bufs = ref.communicators.map((c) => c.context.allocate(16));
     ref.rank(1).dispose();
@@ -273,5 +346,25 @@ describe('the reference collectives report what NCCL would hang on', { skip: nee
     const id = UniqueId.create('reference');
     assert.throws(() => Communicator.create({ id, ranks: 2, rank: 0, device: Device.get(0), implementation: 'reference' }), (e: unknown) =>
       e instanceof NcclError && /waits until all 2 ranks have joined.*inside one group/.test(e.message));
+  });
+
+  test('a call that fails inside a group cancels the group: none of its operations run', () => {
+    using one = Clique.create([Device.get(0)], { implementation: 'reference' });
+    const comm = one.rank(0);
+    using x = comm.context.upload(new Float32Array([1, 2, 3, 4]));
+    using y = comm.context.upload(new Float32Array(4));
+    using z = comm.context.upload(new Uint8Array(16).fill(0x38));
+    assert.throws(() => group(() => {
+      comm.allReduce(x, y, { dtype: 'float32' });
+      try {
+        comm.allReduce(z, z, { dtype: 'float8e4m3', op: 'avg' });
+      } catch {
+        // The group still fails at its end.
+      }
+    }), (e: unknown) => e instanceof NcclError && e.call === 'ncclGroupEnd' && e.codeName === 'ncclInvalidArgument' &&
+      /Communicator\.allReduce failed in this group .*none of its 1 queued operation\(s\) ran/.test(e.explanation));
+    assert.deepEqual([...y.toArray(Float32Array)], [0, 0, 0, 0], 'the allReduce queued before the failing call did not run');
+    one.run((c) => c.allReduce(x, y, { dtype: 'float32' }));
+    assert.deepEqual([...y.toArray(Float32Array)], [1, 2, 3, 4], 'the next group runs');
   });
 });

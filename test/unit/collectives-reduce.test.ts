@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { DATA_TYPE_NAMES, DATA_TYPES, REDUCE_OP_NAMES, REDUCE_OPS, reduceBuffers, type DataType } from '../../src/collectives/index.js';
+import { DATA_TYPE_NAMES, DATA_TYPES, REDUCE_OP_NAMES, REDUCE_OPS, reduceBuffers, refusedReduction, type DataType } from '../../src/collectives/index.js';
 import { BFLOAT16, FLOAT16, FLOAT8_E4M3, FLOAT8_E5M2, roundTo } from '../../src/collectives/minifloat.js';
 import { ncclDataType_t, ncclRedOp_t } from '../../src/raw/nccl-types.js';
 import { ELEMENT_BYTES, oracleReduce, oracleRound, randomElements, sameElements } from '../support/collective-oracle.js';
@@ -88,6 +88,18 @@ describe('tables', () => {
     for (const t of DATA_TYPE_NAMES) assert.equal(DATA_TYPES[t].bytes, ELEMENT_BYTES[t], t);
     assert.deepEqual(REDUCE_OP_NAMES.map((o) => REDUCE_OPS[o]), [0, 1, 2, 3, 4]);
     assert.equal(REDUCE_OP_NAMES.length, ncclRedOp_t.ncclNumOps);
+  });
+
+  test('the reductions NCCL refuses: FP8 avg on one rank (measured, NCCL 2.28.3), every FP8 reduction before sm_90', () => {
+    const refusals = (ranks: number, computeCapabilityMajor: number): string[] =>
+      DATA_TYPE_NAMES.flatMap((t) => [...REDUCE_OP_NAMES, null].filter((o) => refusedReduction(t, o, { ranks, computeCapabilityMajor }) !== null).map((o) => `${t} ${o}`));
+    assert.deepEqual(refusals(1, 9), ['float8e4m3 avg', 'float8e5m2 avg']);
+    assert.deepEqual(refusals(1, 10), ['float8e4m3 avg', 'float8e5m2 avg']);
+    for (const ranks of [2, 3, 8]) assert.deepEqual(refusals(ranks, 9), [], `${ranks} ranks on sm_90`);
+    const fp8 = ['float8e4m3', 'float8e5m2'].flatMap((t) => REDUCE_OP_NAMES.map((o) => `${t} ${o}`));
+    for (const ranks of [1, 4]) assert.deepEqual(refusals(ranks, 8), fp8, `${ranks} rank(s) on sm_80`);
+    assert.match(refusedReduction('float8e5m2', 'avg', { ranks: 1, computeCapabilityMajor: 9 })!, /cannot average float8e5m2 on a communicator of one rank/);
+    assert.match(refusedReduction('float8e4m3', 'sum', { ranks: 2, computeCapabilityMajor: 8 })!, /only on sm_90 and newer.*compute capability 8\.x/);
   });
 });
 
