@@ -83,7 +83,10 @@ describe('NCCL on the GPU', { skip }, () => {
   test('a later error does not carry an earlier call\'s warning: NCCL\'s refusal of FP8 avg on one rank says why', () => {
     const engine = collectiveEngine('nccl', 'test');
     using ctx = Device.get(0).primaryContext();
-    assert.throws(() => engine.create(UniqueId.create('nccl').bytes, 1, 5, ctx), /Invalid rank requested/);
+    // NCCL records the warning text for ncclGetLastError only when NCCL_DEBUG asks for warnings
+    // (measured on the H100, NCCL 2.28.3): the detail is there with NCCL_DEBUG=WARN, absent without.
+    const expected = process.env['NCCL_DEBUG'] ? /Invalid rank requested/ : /ncclInvalidArgument/;
+    assert.throws(() => engine.create(UniqueId.create('nccl').bytes, 1, 5, ctx), expected);
     using one = Clique.create([Device.get(0)], { implementation: 'nccl' });
     using x = one.rank(0).context.upload(new Uint8Array(64));
     const why = refusedReduction('float8e4m3', 'avg', { ranks: 1, computeCapabilityMajor: Device.get(0).computeCapability.major })!;
