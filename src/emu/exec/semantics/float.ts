@@ -15,11 +15,13 @@
  * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
  * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept). A NaN `.f64` result
  * is the one the H100 returns — an operand's NaN, quieted, or the default NaN — built from the
- * operands' bits (num nan.ts through runtime/nan64.ts).
+ * operands' bits (num nan.ts through runtime/nan64.ts), with the operands of commutative
+ * instructions in the order ptxas gives them (operand-order.ts).
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
 import { unsupported } from '../errors.js';
+import { ptxasSwapsOperands } from '../operand-order.js';
 import { bool, lane, roundingCode, type0 } from './common.js';
 import type { Semantics } from './types.js';
 
@@ -53,6 +55,14 @@ function operands64(e: Emit, n: number): [string, string[]] {
   return [`const ${names.map((t, k) => `${t} = ${e.v(k + 1, 'f64')}`).join(', ')};`, names];
 }
 
+/**
+ * The operands `a`, `b` of a commutative `.f64` instruction in the order ptxas gives them in SASS
+ * (operand-order.ts), which the H100's choice between two NaN operands follows.
+ */
+function sassOrder(e: Emit, a: string, b: string): [string, string] {
+  return ptxasSwapsOperands(e.program.fn, e.ins) ? [b, a] : [a, b];
+}
+
 /** add / sub / mul for f32 and f64. */
 function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   const t = type0(e);
@@ -65,7 +75,9 @@ function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   }
   if (e.mods.sat || e.mods.ftz) return unsupported(e.ins);
   const [decl, [a, b]] = operands64(e, 2);
-  return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${a}, ${b})`);
+  // sub is a + (−b) in SASS; the negation does not change a NaN, so the rule is add's
+  const [p, q] = sassOrder(e, a!, b!);
+  return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${p}, ${q})`);
 }
 
 /** fma / mad (floating point): rounded once. */
@@ -74,7 +86,8 @@ function fma(e: Emit): string {
   const mode = roundingCode(e);
   if (t === 'f64') {
     const [decl, [x, y, z]] = operands64(e, 3);
-    return out64(e, decl, mode === 0 ? e.call('fmaRnF64', x!, y!, z!) : e.call('fmaF64', x!, y!, z!, String(mode)), `${e.h('nanFmaF64')}(${x}, ${y}, ${z})`);
+    const [p, q] = sassOrder(e, x!, y!);
+    return out64(e, decl, mode === 0 ? e.call('fmaRnF64', x!, y!, z!) : e.call('fmaF64', x!, y!, z!, String(mode)), `${e.h('nanFmaF64')}(${p}, ${q}, ${z})`);
   }
   const a = e.t(), b = e.t(), c = e.t();
   const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
@@ -117,7 +130,8 @@ function minMax(e: Emit, max: boolean): string {
   if (t === 'f64') {
     if (e.mods.nan || e.mods.xorsign || e.has(3)) return unsupported(e.ins);
     const [decl, [a, b]] = operands64(e, 2);
-    return out64(e, decl, `${e.h(`${m}F64`)}(${a}, ${b})`, `${e.h('nanAddF64')}(${a}, ${b})`);
+    const [p, q] = sassOrder(e, a!, b!);
+    return out64(e, decl, `${e.h(`${m}F64`)}(${a}, ${b})`, `${e.h('nanAddF64')}(${p}, ${q})`);
   }
   const pick = (a: string, b: string): string => {
     if (e.mods.xorsign) return `${e.h(`${m}XorsignAbsF32`)}(${a}, ${b}, ${bool(e.mods.nan)})`;
