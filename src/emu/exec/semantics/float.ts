@@ -80,6 +80,27 @@ function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${p}, ${q})`);
 }
 
+/**
+ * `fma.rn.f64` with num `fmaRnF64`'s common path written inline (Dekker's product error, TwoSum,
+ * the sum of the errors rounded to nearest, and the tie check that makes that exact: see num
+ * fma.ts), falling back to the call when a guard or the tie check fails. The same operations in
+ * the same order as num's, so the results are num's bit for bit (emu-exec-ops tests compare them).
+ */
+function fmaRnF64Inline(e: Emit, decl: string, x: string, y: string, z: string, nan: string): string {
+  const [r, uh, au, sp, xh, xl, yh, yl, ul, th, bb, tl, v, zl] = Array.from({ length: 14 }, () => e.t());
+  const slow = e.call('fmaRnF64', x, y, z);
+  return `{ ${decl} let ${r}; const ${uh} = ${x} * ${y}; const ${au} = Math.abs(${uh}); ` +
+    `if (${au} >= ${2 ** -969} && ${au} < ${2 ** 1020} && Math.abs(${x}) < ${2 ** 995} && Math.abs(${y}) < ${2 ** 995} && Math.abs(${z}) < ${2 ** 1020}) { ` +
+    `let ${sp} = 134217729 * ${x}; const ${xh} = ${sp} - (${sp} - ${x}), ${xl} = ${x} - ${xh}; ` +
+    `${sp} = 134217729 * ${y}; const ${yh} = ${sp} - (${sp} - ${y}), ${yl} = ${y} - ${yh}; ` +
+    `const ${ul} = ${xh} * ${yh} - ${uh} + ${xh} * ${yl} + ${xl} * ${yh} + ${xl} * ${yl}; ` +
+    `const ${th} = ${z} + ${uh}; let ${bb} = ${th} - ${z}; const ${tl} = ${z} - (${th} - ${bb}) + (${uh} - ${bb}); ` +
+    `const ${v} = ${tl} + ${ul}; ${r} = ${th} + ${v}; ${bb} = ${r} - ${th}; const ${zl} = ${th} - (${r} - ${bb}) + (${v} - ${bb}); ` +
+    `if (!(Math.abs(${r}) >= ${2 ** -1020} && (${zl} === 0 || ${r} + 2 * ${zl} - ${r} !== 2 * ${zl}))) ${r} = ${slow}; ` +
+    `} else ${r} = ${slow}; ` +
+    `${e.setRawF64Operand(e.op(0), `${r} === ${r} ? ${r} : ${nan}`)} }`;
+}
+
 /** fma / mad (floating point): rounded once. */
 function fma(e: Emit): string {
   const t = type0(e);
@@ -87,7 +108,9 @@ function fma(e: Emit): string {
   if (t === 'f64') {
     const [decl, [x, y, z]] = operands64(e, 3);
     const [p, q] = sassOrder(e, x!, y!);
-    return out64(e, decl, mode === 0 ? e.call('fmaRnF64', x!, y!, z!) : e.call('fmaF64', x!, y!, z!, String(mode)), `${e.h('nanFmaF64')}(${p}, ${q}, ${z})`);
+    const nan = `${e.h('nanFmaF64')}(${p}, ${q}, ${z})`;
+    if (mode !== 0) return out64(e, decl, e.call('fmaF64', x!, y!, z!, String(mode)), nan);
+    return fmaRnF64Inline(e, decl, x!, y!, z!, nan);
   }
   const a = e.t(), b = e.t(), c = e.t();
   const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
