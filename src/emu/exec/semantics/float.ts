@@ -11,6 +11,7 @@
  * double — would be nearer to x than s is). A midpoint is detected as `g = r + 2(s − r)` being a
  * binary32 value other than `r = fround(s)` (false positives only at binade edges); those cases,
  * infinities and NaN take num's `fmaF32`. The unit tests compare both on random and edge inputs.
+ * `fma.rn.f64` inlines num `fmaRnF64`'s common path in the same way ({@link fmaRnF64Inline}).
  *
  * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
  * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept). A NaN `.f64` result
