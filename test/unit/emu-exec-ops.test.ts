@@ -272,6 +272,25 @@ describe('floating point', () => {
     }
   });
 
+  test('fma.rn.f64 (inline common path) = num fmaRnF64 on hard operands: cancellation, ties, range ends', () => {
+    const M = 4096;
+    let seed = 12345;
+    const rnd = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
+    const val = (e: number): number => (1 + Math.floor(rnd() * 2 ** 26) * 2 ** -26 + Math.floor(rnd() * 2 ** 26) * 2 ** -52) * 2 ** e * (rnd() < 0.5 ? -1 : 1);
+    const xs = new Float64Array(M), ys = new Float64Array(M), zs = new Float64Array(M);
+    for (let i = 0; i < M; i++) {
+      const kind = i % 6;
+      const ex = kind === 5 ? Math.floor(rnd() * 2000) - 1000 : Math.floor(rnd() * 60) - 30;
+      const x = val(ex), y = kind === 5 ? val(Math.floor(rnd() * 2000) - 1000) : val(Math.floor(rnd() * 60) - 30);
+      const p = x * y;
+      const ulp = Math.abs(p) * 2 ** -52;
+      xs[i] = x; ys[i] = y;
+      zs[i] = kind === 0 ? -p : kind === 1 ? -p + (Math.floor(rnd() * 9) - 4) * ulp : kind === 2 ? ulp / 2 : kind === 3 ? p * 2 ** -(53 + Math.floor(rnd() * 4)) : val(Math.floor(rnd() * 2100) - 1050);
+    }
+    const got = runLanes(laneKernel('fma.rn.f64 %d, %a0, %a1, %a2;', ['f64', 'f64', 'f64'], 'f64'), [xs, ys, zs], new Float64Array(M));
+    for (let i = 0; i < M; i++) assert.ok(Object.is(got[i], fmaRnF64(xs[i]!, ys[i]!, zs[i]!)), `fma(${xs[i]}, ${ys[i]}, ${zs[i]}) = ${got[i]}`);
+  });
+
   test('rounding modes, ftz and sat reach num', () => {
     const xs = Float32Array.from({ length: N }, (_, i) => Math.fround((i - 20) * 0.37 + 1e-39 * (i % 3)));
     const ys = Float32Array.from({ length: N }, (_, i) => Math.fround(1 / (i + 3)));

@@ -76,6 +76,21 @@ test('ex2 within 2 ulp, rcp within 1 ulp (full range), vs correctly rounded bina
   );
 });
 
+test('ex2 (table and polynomial) equals the binary32 rounding of Math.pow(2, x) it replaced', () => {
+  // checked exhaustively once over every binary32 in (−152, 129); here a sample, the range ends
+  // and ties of the table index (64·x = n + ½)
+  const flush = (x: number): number => (x !== 0 && Math.abs(x) < 2 ** -126 ? (x < 0 ? -0 : 0) : x);
+  const ref = (x: number, ftz: boolean): number => (ftz ? flush(Math.fround(2 ** flush(x))) : Math.fround(2 ** x));
+  const smallF32 = fc.integer({ min: 0, max: (135 << 23) - 1 }).chain((b) => fc.boolean().map((neg) => bitsToF32(((neg ? 0x80000000 : 0) | b) >>> 0)));
+  fc.assert(
+    fc.property(fc.oneof(f32Bits, smallF32), fc.boolean(), (x, ftz) => sameValue(ex2ApproxF32(x, ftz), ref(x, ftz))),
+    { numRuns: RUNS * 4 },
+  );
+  const edges = [-152, -151.99998, -150, -149.5, -149, -126, -125.99999, 127.99999, 128, 128.99998, 129, 1 / 128, -1 / 128, 3 / 128, 0.5, -0.5];
+  for (let n = -9728; n < 8256; n += 37) edges.push(Math.fround((n + 0.5) / 64));
+  for (const x of edges) for (const ftz of [false, true]) assert.ok(sameValue(ex2ApproxF32(x, ftz), ref(x, ftz)), `ex2(${x}, ${ftz})`);
+});
+
 test('lg2 (abs 2^-22 in (0.5, 2), else rel 2^-22), rsqrt (rel 2^-22.9), sqrt.approx (rel 2^-23), tanh (rel 2^-11)', () => {
   fc.assert(
     fc.property(f32Bits, (x) => {

@@ -17,9 +17,9 @@ import {
 import {
   addF64, subF64, mulF64, divF64, sqrtF64, rcpF64, minF64, maxF64, copysignF64, testpNormalF64, testpSubnormalF64,
 } from '../../src/emu/num/f64.js';
-import { fmaF32, fmaF64 } from '../../src/emu/num/fma.js';
+import { fmaF32, fmaF64, fmaRnF64 } from '../../src/emu/num/fma.js';
 import {
-  NAN64, absF64HiWord, f64NaNToF16Bits, f64NaNToF32Bits, isNaNF64Words, nanF64Add, nanF64Div, nanF64Fma, nanF64FromF32Bits, nanF64Of1,
+  NAN64, absF64HiWord, f64NaNToBF16Bits, f64NaNToF16Bits, f64NaNToF32Bits, isNaNF64Words, nanF64Add, nanF64Div, nanF64Fma, nanF64FromF16Bits, nanF64FromF32Bits, nanF64Of1,
   negF64HiWord, storeNaN64,
 } from '../../src/emu/num/nan.js';
 import { RN, RZ, RM, RP, roundToFormat, roundF32, BINARY32, type Rounding } from '../../src/emu/num/round.js';
@@ -235,6 +235,16 @@ test('f64 NaN results on the H100: the instruction\'s first NaN operand, quieted
   assert.equal(f64NaNToF32Bits(0x7fffffff, 0xffffffff), 0x7fffffff);
   assert.equal(f64NaNToF32Bits(0x7ff00000, 1), 0x7fc00000);
   assert.deepEqual([0x7ff80000, 0xfff80000, 0x7fffffff, 0x7ff00000].map(f64NaNToF16Bits), [0x7e00, 0xfe00, 0x7fff, 0x7e00]);
+  // the H100's cvt.rn.bf16.f64 and cvt.f64.f16 of NaNs (2026-11-24)
+  assert.deepEqual([0x7ff80000, 0x7ff40000, 0xfff00000, 0x7fffffff].map(f64NaNToBF16Bits), [0x7fc0, 0x7fe0, 0xffc0, 0x7fff]);
+  nanF64FromF16Bits(0x7e00);
+  assert.equal(out(), 0x7ff8000000000000n);
+  nanF64FromF16Bits(0x7c01);
+  assert.equal(out(), 0x7ff8040000000000n);
+  nanF64FromF16Bits(0x7e2d);
+  assert.equal(out(), 0x7ff8b40000000000n);
+  nanF64FromF16Bits(0xffff);
+  assert.equal(out(), 0xfffffc0000000000n);
 });
 
 test('.ftz flushes subnormals to sign-preserving zero; .sat clamps to [0,1] with NaN → +0', () => {
@@ -304,7 +314,8 @@ test('testp predicates classify every f32/f64 class', () => {
   assert.deepEqual([testpFinite(1), testpFinite(Infinity), testpFinite(NaN)], [true, false, false]);
   assert.deepEqual([testpInfinite(-Infinity), testpInfinite(1)], [true, false]);
   assert.deepEqual([testpNumber(NaN), testpNotANumber(NaN), testpNumber(0)], [false, true, true]);
-  assert.deepEqual([testpNormalF32(1), testpNormalF32(sub32), testpNormalF32(0), testpNormalF32(Infinity)], [true, false, false, false]);
+  // the H100 reports ±0 as normal for testp.normal.f32 as for .f64 (gpu-truth.md TESTP-NORMAL)
+  assert.deepEqual([testpNormalF32(1), testpNormalF32(sub32), testpNormalF32(0), testpNormalF32(-0), testpNormalF32(Infinity), testpNormalF32(NaN)], [true, false, true, true, false, false]);
   assert.deepEqual([testpSubnormalF32(sub32), testpSubnormalF32(-sub32), testpSubnormalF32(0), testpSubnormalF32(2 ** -126)], [true, true, false, false]);
   assert.deepEqual([testpNormalF64(sub32), testpNormalF64(sub64), testpSubnormalF64(sub64), testpSubnormalF64(NaN)], [true, false, true, false]);
   // the H100 reports ±0 as normal for testp.normal.f64
@@ -380,6 +391,38 @@ test('f64 fma: all modes vs the exact oracle (random, extreme and cancellation o
     }),
     { numRuns: RUNS * 5 },
   );
+});
+
+/**
+ * fma operands built from few-bit significands, so that the product's error, the sum's error and
+ * the final rounding interact at exact ties (where fmaRnF64's fast path must hand over to the
+ * round-to-odd path).
+ */
+const f64TieFma = fc
+  .tuple(fc.integer({ min: 1, max: 2 ** 20 }), fc.integer({ min: 1, max: 2 ** 20 }), fc.integer({ min: -60, max: 60 }),
+    fc.integer({ min: -80, max: 10 }), fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.boolean())
+  .map(([ma, mb, ea, ec, k, sa, sc]) => {
+    const a = (1 + ma * 2 ** -20) * 2 ** ea * (sa ? -1 : 1);
+    const b = (1 + mb * 2 ** -32) * 2 ** (ec - ea) * (sc ? -1 : 1);
+    const p = a * b;
+    const ulp = nextUpF64(Math.abs(p)) - Math.abs(p);
+    // c: a power of two near the product, shifted by a few half-ulps of the product
+    return [a, b, 2 ** Math.round(Math.log2(Math.abs(p)) + 53) * (k / 2) + k * ulp] as const;
+  });
+
+test('f64 fma.rn fast path (fmaRnF64) = the exact oracle (random, extreme, cancellation, tie operands)', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.tuple(f64Mix, f64Mix, f64Mix), f64HardFma, f64TieFma), ([a, b, c]) => {
+      eq(fmaRnF64(a, b, c), fmaRef(a, b, c, RN, F64), `fmaRnF64 ${a} ${b} ${c}`);
+      eq(fmaRnF64(a, b, c), fmaF64(a, b, c, RN), `fmaRnF64 vs fmaF64 ${a} ${b} ${c}`);
+    }),
+    { numRuns: RUNS * 10 },
+  );
+  // ties of the final rounding decided by the product's low part (a·b + c just above or below a midpoint)
+  const x = 1 + 2 ** -52, y = 1 - 2 ** -53;
+  for (const [a, b, c] of [[x, y, 0], [x, y, -1], [x, -y, 1], [1 + 2 ** -27, 1 + 2 ** -27, -1], [3, 2 ** -54 + 2 ** -106, 1], [3, 2 ** -54 - 2 ** -106, 1]] as const) {
+    eq(fmaRnF64(a, b, c), fmaRef(a, b, c, RN, F64), `fmaRnF64 ${a} ${b} ${c}`);
+  }
 });
 
 test('f64 fma: classic cases where a*b + c in JS is wrong', () => {

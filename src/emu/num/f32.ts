@@ -200,13 +200,13 @@ export function testpNotANumber(x: number): boolean {
 }
 
 /**
- * `testp.normal.f32`: finite, nonzero, not subnormal (the ISA's definition). NOT measured for f32:
- * sm_90 answers true for `testp.normal.f64` of ±0 (f64.ts `testpNormalF64`), so f32 may do the
- * same; gpu-truth.md TESTP-NORMAL.
+ * `testp.normal.f32`: finite and not subnormal — **including ±0**, which sm_90 reports as normal,
+ * as for `.f64` (measured on the H100, 2026-11-24, against the PTX ISA's "normal, non-zero";
+ * gpu-truth.md TESTP-NORMAL).
  */
 export function testpNormalF32(x: number): boolean {
   const ax = Math.abs(x);
-  return ax >= F32_MIN_NORMAL && ax !== Infinity;
+  return (ax >= F32_MIN_NORMAL && ax !== Infinity) || ax === 0;
 }
 
 /** `testp.subnormal.f32`. */

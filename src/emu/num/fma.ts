@@ -16,6 +16,17 @@
  * ensure. Directed modes add the exact sign of the residual a·b + c − z (a four-term
  * expansion). Inputs outside the guards (results below 2^-1020 or near overflow, huge operands)
  * take the exact BigInt path.
+ *
+ * `fmaRnF64`'s common path rounds `v` to nearest instead of to odd (no bit manipulation) and
+ * checks the one case where that can matter: z' = RN(th + RN(v)) differs from z = RN(th + RO(v))
+ * only if a midpoint m of the binary64 grid around z lies between th + RN(v) and th + RO(v).
+ * Inside the guards |v| is below 2·ulp(th) (tl ≠ 0 means c + uh is inexact, so there was no
+ * large cancellation and |ul| ≤ ulp(th); tl = 0 makes v = ul exact), so RN(v) and RO(v) are
+ * equal or adjacent multiples of ulp(v) ≤ ulp(th)/8, and m is a multiple of ulp(th)/4: m can only
+ * be th + RN(v) itself (th + RO(v) is an odd multiple of ulp(v)). So z' is exact unless
+ * th + RN(v) is a tie, i.e. its TwoSum error zl is half the gap at z' — which holds exactly
+ * when `z' + 2·zl − z' === 2·zl` with zl ≠ 0; those rare inputs take the round-to-odd path.
+ * Property-tested against the BigInt `fmaF64Exact` (emu-num-fma tests).
  * @module
  */
 import { isNegZero, toOdd } from './bits.js';
@@ -59,8 +70,39 @@ function fmaRnCore(a: number, b: number, c: number): number {
   return NaN;
 }
 
-/** `fma.rn.f64 d, a, b, c`: the round-to-nearest case of {@link fmaF64}. */
+/**
+ * `fma.rn.f64 d, a, b, c`: the round-to-nearest case of {@link fmaF64}. Common path: the
+ * Boldo–Melquiond steps written out, with `v` rounded to nearest and a tie check (see the module
+ * comment); everything else goes through {@link fmaRnCore} and the exact paths.
+ */
 export function fmaRnF64(a: number, b: number, c: number): number {
+  const uh = a * b;
+  const au = Math.abs(uh);
+  if (au >= PROD_MIN && au < BIG && Math.abs(a) < SPLIT_MAX && Math.abs(b) < SPLIT_MAX && Math.abs(c) < BIG) {
+    // ul: the product's error (Dekker/Veltkamp, as round.ts twoProdErr)
+    let t = 134217729 * a;
+    const ah = t - (t - a);
+    const al = a - ah;
+    t = 134217729 * b;
+    const bh = t - (t - b);
+    const bl = b - bh;
+    const ul = ah * bh - uh + ah * bl + al * bh + al * bl;
+    // th + tl = c + uh (TwoSum)
+    const th = c + uh;
+    let bb = th - c;
+    const tl = c - (th - bb) + (uh - bb);
+    const v = tl + ul;
+    const z = th + v;
+    // zl = th + v − z exactly; a tie when 2·zl is the gap at z
+    bb = z - th;
+    const zl = th - (z - bb) + (v - bb);
+    if (Math.abs(z) >= TINY && (zl === 0 || z + 2 * zl - z !== 2 * zl)) return z;
+  }
+  return fmaRnSlowF64(a, b, c);
+}
+
+/** `fma.rn.f64` off the common path: Boldo–Melquiond with round-to-odd, specials, BigInt. */
+function fmaRnSlowF64(a: number, b: number, c: number): number {
   const z = fmaRnCore(a, b, c);
   return z === z ? z : fmaSpecialF64(a, b, c, RN);
 }

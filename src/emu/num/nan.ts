@@ -18,20 +18,31 @@
  * | `cvt.f64.f32` | the f32 payload, quieted, sign kept | {@link nanF64FromF32Bits} |
  * | `cvt.f32.f64` | sign, `0x7FC00000`, top 22 payload bits | {@link f64NaNToF32Bits} |
  * | `cvt.{rn,…}.f16.f64` | sign, `0x7E00`, top 9 payload bits | {@link f64NaNToF16Bits} |
+ * | `cvt.{rn,…}.bf16.f64` | sign, `0x7FC0`, top 7 payload bits | {@link f64NaNToBF16Bits} |
+ * | `cvt.f64.f16` | sign, quiet NaN, the f16 payload shifted left by 42 | {@link nanF64FromF16Bits} |
  * | `cvt.f32.bf16` | the bf16 bits shifted left by 16 (payload kept) | half.ts `bf16ToF32Bits` |
  * | `cvt.*.f16.f32`, `cvt.*.bf16.f32`, every `.f16`/`.bf16` result | `0x7FFF` | half.ts (already) |
  * | `copysign.f64` | a pure bit operation (assumed, like `copysign.f32`) | f64.ts `copysignF64` on the words |
  *
- * Not measured yet, assumed (the truth table has ops for them; gpu-truth.md lists them): `sub.f64`
- * follows `add` with b's pattern unchanged; `rcp.f64` and `cvt.rni.f64.f64` follow the one-operand
- * rule; `cvt.f64.f16` of a NaN goes through the canonical f32 NaN: `nanF64FromF32Bits(0x7FFFFFFF)`
- * = `0x7FFFFFFF_E0000000`; `cvt.*.bf16.f64` of a NaN gives `0x7FFF`; `cvt.{rz,rm,rp}.f16.f64` of a
- * NaN is `.rn`'s.
+ * Measured in the second run (2026-11-24): `sub.f64` follows `add` with b's pattern unchanged (the
+ * negation of the subtrahend does not touch a NaN), `rcp.f64` and `cvt.rni.f64.f64` follow the
+ * one-operand rule, `cvt.rz.f16.f64` is `.rn`'s. Assumed: `cvt.{rz,rm,rp}.bf16.f64` of a NaN is
+ * `.rn`'s.
  *
  * "Quieted" = the quiet bit (bit 51) set; sign and the rest of the payload are kept. The operand
  * order of the two-operand rule is the one the GPU showed for `add`/`mul`/`min` (the second
- * operand's NaN wins even when the first is signaling) and `div` (the first wins); `sub` is
- * assumed to follow `add` with `b`'s pattern unchanged (not measured).
+ * operand's NaN wins even when the first is signaling) and `div` (the first wins).
+ *
+ * **Operand order is the SASS order, which ptxas chooses.** The rules above hold for the operand
+ * slots of the machine instruction (`DADD d, a', c'`: c' first, then a'; `DMUL d, a', b'`: b'
+ * first; `DFMA d, a', b', c'`: b', c', a'; a negation modifier on a slot does not change a NaN).
+ * ptxas (CUDA 13.0) canonicalizes commutative `.f64` instructions (`add`, `sub` as a + (−b),
+ * `mul`, the multiplicands of `fma`/`mad`, `min`, `max`): the operand defined earlier goes to the
+ * first slot whatever the PTX order, immediates and kernel parameters to the second (observed with
+ * ptxas on straight-line code and on the corpus kernel `fp64_ops`, whose `fma(x, y, z)` became
+ * `DFMA y, x, z`). The truth kernels define their operands in PTX order, so the rules measured
+ * there are the SASS rules; the engine applies them after the same canonicalization
+ * (src/emu/exec/operand-order.ts). So with the operands swapped, call e.g. `nanF64Add(b, a)`.
  *
  * Results are written to {@link NAN64} (`[lo, hi]`, the little-endian word order of a `Float64Array`
  * register viewed as `Uint32Array`); nothing allocates.
@@ -149,4 +160,23 @@ export function f64NaNToF32Bits(hi: number, lo: number): number {
  */
 export function f64NaNToF16Bits(hi: number): number {
   return ((hi >>> 16) & 0x8000) | 0x7e00 | ((hi & 0xfffff) >>> 10);
+}
+
+/**
+ * `cvt.{rn,…}.bf16.f64 d, a` for a NaN `a` (high word): sign, quiet NaN, and the top 7 payload bits
+ * (`0x7FF8…` → `0x7FC0`, `0x7FF4…` → `0x7FE0`, `0xFFF00000_00000ABC` → `0xFFC0`). Measured for
+ * `.rn` (H100, 2026-11-24); assumed for the other modes, as for f16.
+ */
+export function f64NaNToBF16Bits(hi: number): number {
+  return ((hi >>> 16) & 0x8000) | 0x7fc0 | ((hi & 0xfffff) >>> 13);
+}
+
+/**
+ * `cvt.f64.f16 d, a` for a NaN `a` (binary16 bits): sign, quiet NaN, the 10-bit payload shifted
+ * left by 42 (`0x7E00` → `0x7FF80000_00000000`, `0x7C01` → `0x7FF80400_00000000`, `0x7E2D` →
+ * `0x7FF8B400_00000000`) → {@link NAN64}. Measured on the H100 (2026-11-24).
+ */
+export function nanF64FromF16Bits(h: number): void {
+  NAN64[0] = 0;
+  NAN64[1] = (((h & 0x8000) << 16) | 0x7ff80000 | ((h & 0x3ff) << 10)) >>> 0;
 }

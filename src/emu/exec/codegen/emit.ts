@@ -497,6 +497,15 @@ export class Emit {
 
   private immValue(value: number | bigint, bits: bigint, immType: PtxType, type: PtxType): string {
     const info = typeInfo(type);
+    if (type === 'f64' && (immType === 'f64' || typeInfo(immType).bits === 64)) {
+      const pattern = BigInt.asUintN(64, bits);
+      if ((pattern & 0x7ff0000000000000n) === 0x7ff0000000000000n && (pattern & 0xfffffffffffffn) !== 0n) {
+        // A NaN immediate keeps its payload (which the NaN rules may return): built from its words
+        // at run time, as a NaN literal would be V8's own.
+        const [lo, hi] = wordsOf(pattern);
+        return `${this.h('f64FromWords')}(${literal(hi >>> 0)}, ${literal(lo >>> 0)})`;
+      }
+    }
     if (type === 'f32' || type === 'f64') {
       if (immType === type && typeof value === 'number') return literal(value);
       // An immediate typed as bits read as a float: reinterpret its pattern.

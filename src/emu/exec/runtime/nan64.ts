@@ -9,7 +9,7 @@
  * @module
  */
 import {
-  NAN64, absF64HiWord, f64FromWords, f64Hi, f64Lo, nanF64Add, nanF64Div, nanF64Fma, nanF64FromF32Bits, nanF64Of1, negF64HiWord,
+  NAN64, absF64HiWord, f64FromWords, f64Hi, f64Lo, nanF64Add, nanF64Div, nanF64Fma, nanF64FromF16Bits, nanF64FromF32Bits, nanF64Of1, negF64HiWord,
 } from '../../num/index.js';
 
 const result = (): number => f64FromWords(NAN64[1]!, NAN64[0]!);
@@ -51,5 +51,11 @@ export function negF64Value(a: number): number {
 /** `cvt.f64.f32` of the binary32 bits `bits` when they are a NaN: the payload widened and quieted. */
 export function nanFromF32BitsF64(bits: number): number {
   nanF64FromF32Bits(bits);
+  return result();
+}
+
+/** `cvt.f64.f16` of the binary16 bits `h` when they are a NaN: sign, quiet NaN, the payload shifted left by 42. */
+export function nanFromF16BitsF64(h: number): number {
+  nanF64FromF16Bits(h);
   return result();
 }

@@ -4,7 +4,7 @@
  *
  * NaN conversions follow the H100 (num): float → integer gives 0 from f16/f32 sources and the
  * destination's sign bit from f64 sources and for 64-bit destinations; `cvt.f32.f64`,
- * `cvt.f16.f64`, `cvt.f64.f32` and `cvt.f32.bf16` keep the NaN's payload (num nan.ts), which the
+ * `cvt.f16.f64`, `cvt.bf16.f64`, `cvt.f64.f32`, `cvt.f64.f16` and `cvt.f32.bf16` keep the NaN's payload (num nan.ts), which the
  * templates write bit-exactly.
  * @module
  */
@@ -188,7 +188,7 @@ function toF64(e: Emit, st: PtxType, value: (x: string) => string): string {
   let nan: string;
   switch (st) {
     case 'f32': nan = `${e.h('nanFromF32BitsF64')}(${e.bits32(1)})`; break;
-    case 'f16': nan = `${e.h('nanFromF32BitsF64')}(${0x7fffffff})`; break;
+    case 'f16': nan = `${e.h('nanFromF16BitsF64')}(${e.v(1, 'f16')})`; break;
     case 'bf16': nan = `${e.h('nanFromF32BitsF64')}(${e.h('bf16ToF32Bits')}(${e.v(1, 'bf16')}))`; break;
     default: nan = `${e.h('nanOf1F64')}(${x})`;
   }
@@ -219,11 +219,15 @@ function floatToFloat(e: Emit, dt: PtxType, st: PtxType): string {
     if (e.mods.sat) r = `${e.h('satF32')}(${r})`;
     return e.set(0, r);
   }
-  if (st === 'f64' && (dt === 'f32' || dt === 'f16')) {
-    // A NaN keeps sign and payload bits (num f64NaNToF32Bits / f64NaNToF16Bits); .sat makes it +0.
+  if (st === 'f64' && (dt === 'f32' || dt === 'f16' || dt === 'bf16')) {
+    // A NaN keeps sign and payload bits (num f64NaNToF32Bits / f64NaNToF16Bits / f64NaNToBF16Bits);
+    // .sat makes it +0.
     const v = e.t();
     const hi = `${e.h('f64Hi')}(${v})`;
-    if (dt === 'f16') return `{ const ${v} = ${x}; ${e.set(0, `${v} !== ${v} ? ${e.h('f64NaNToF16Bits')}(${hi}) : ${floatDest(e, dt, v, mode)}`)} }`;
+    if (dt !== 'f32') {
+      const nan16 = `${e.h(dt === 'f16' ? 'f64NaNToF16Bits' : 'f64NaNToBF16Bits')}(${hi})`;
+      return `{ const ${v} = ${x}; ${e.set(0, `${v} !== ${v} ? ${nan16} : ${floatDest(e, dt, v, mode)}`)} }`;
+    }
     const nan = e.mods.sat ? '0' : `${e.h('f64NaNToF32Bits')}(${hi}, ${e.h('f64Lo')}(${v}))`;
     return `{ const ${v} = ${x}; ${e.setBits32(0, `${v} !== ${v} ? ${nan} : ${e.h('f32ToBits')}(${floatDest(e, dt, v, mode)})`)} }`;
   }

@@ -11,15 +11,18 @@
  * double — would be nearer to x than s is). A midpoint is detected as `g = r + 2(s − r)` being a
  * binary32 value other than `r = fround(s)` (false positives only at binade edges); those cases,
  * infinities and NaN take num's `fmaF32`. The unit tests compare both on random and edge inputs.
+ * `fma.rn.f64` inlines num `fmaRnF64`'s common path in the same way ({@link fmaRnF64Inline}).
  *
  * `.ftz` flushes subnormal inputs and results (num `ftzF32`); `.sat` clamps results (num `satF32`).
  * `copysign` is a sign-bit operation on the bit patterns (NaN payloads kept). A NaN `.f64` result
  * is the one the H100 returns — an operand's NaN, quieted, or the default NaN — built from the
- * operands' bits (num nan.ts through runtime/nan64.ts).
+ * operands' bits (num nan.ts through runtime/nan64.ts), with the operands of commutative
+ * instructions in the order ptxas gives them (operand-order.ts).
  * @module
  */
 import type { Emit } from '../codegen/emit.js';
 import { unsupported } from '../errors.js';
+import { ptxasSwapsOperands } from '../operand-order.js';
 import { bool, lane, roundingCode, type0 } from './common.js';
 import type { Semantics } from './types.js';
 
@@ -53,6 +56,14 @@ function operands64(e: Emit, n: number): [string, string[]] {
   return [`const ${names.map((t, k) => `${t} = ${e.v(k + 1, 'f64')}`).join(', ')};`, names];
 }
 
+/**
+ * The operands `a`, `b` of a commutative `.f64` instruction in the order ptxas gives them in SASS
+ * (operand-order.ts), which the H100's choice between two NaN operands follows.
+ */
+function sassOrder(e: Emit, a: string, b: string): [string, string] {
+  return ptxasSwapsOperands(e.program.fn, e.ins) ? [b, a] : [a, b];
+}
+
 /** add / sub / mul for f32 and f64. */
 function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   const t = type0(e);
@@ -65,7 +76,30 @@ function arith(e: Emit, op: 'add' | 'sub' | 'mul'): string {
   }
   if (e.mods.sat || e.mods.ftz) return unsupported(e.ins);
   const [decl, [a, b]] = operands64(e, 2);
-  return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${a}, ${b})`);
+  // sub is a + (−b) in SASS; the negation does not change a NaN, so the rule is add's
+  const [p, q] = sassOrder(e, a!, b!);
+  return out64(e, decl, mode === 0 ? `${a} ${sym} ${b}` : e.call(name, a!, b!, String(mode)), `${e.h('nanAddF64')}(${p}, ${q})`);
+}
+
+/**
+ * `fma.rn.f64` with num `fmaRnF64`'s common path written inline (Dekker's product error, TwoSum,
+ * the sum of the errors rounded to nearest, and the tie check that makes that exact: see num
+ * fma.ts), falling back to the call when a guard or the tie check fails. The same operations in
+ * the same order as num's, so the results are num's bit for bit (emu-exec-ops tests compare them).
+ */
+function fmaRnF64Inline(e: Emit, decl: string, x: string, y: string, z: string, nan: string): string {
+  const [r, uh, au, sp, xh, xl, yh, yl, ul, th, bb, tl, v, zl] = Array.from({ length: 14 }, () => e.t());
+  const slow = e.call('fmaRnF64', x, y, z);
+  return `{ ${decl} let ${r}; const ${uh} = ${x} * ${y}; const ${au} = Math.abs(${uh}); ` +
+    `if (${au} >= ${2 ** -969} && ${au} < ${2 ** 1020} && Math.abs(${x}) < ${2 ** 995} && Math.abs(${y}) < ${2 ** 995} && Math.abs(${z}) < ${2 ** 1020}) { ` +
+    `let ${sp} = 134217729 * ${x}; const ${xh} = ${sp} - (${sp} - ${x}), ${xl} = ${x} - ${xh}; ` +
+    `${sp} = 134217729 * ${y}; const ${yh} = ${sp} - (${sp} - ${y}), ${yl} = ${y} - ${yh}; ` +
+    `const ${ul} = ${xh} * ${yh} - ${uh} + ${xh} * ${yl} + ${xl} * ${yh} + ${xl} * ${yl}; ` +
+    `const ${th} = ${z} + ${uh}; let ${bb} = ${th} - ${z}; const ${tl} = ${z} - (${th} - ${bb}) + (${uh} - ${bb}); ` +
+    `const ${v} = ${tl} + ${ul}; ${r} = ${th} + ${v}; ${bb} = ${r} - ${th}; const ${zl} = ${th} - (${r} - ${bb}) + (${v} - ${bb}); ` +
+    `if (!(Math.abs(${r}) >= ${2 ** -1020} && (${zl} === 0 || ${r} + 2 * ${zl} - ${r} !== 2 * ${zl}))) ${r} = ${slow}; ` +
+    `} else ${r} = ${slow}; ` +
+    `${e.setRawF64Operand(e.op(0), `${r} === ${r} ? ${r} : ${nan}`)} }`;
 }
 
 /** fma / mad (floating point): rounded once. */
@@ -74,7 +108,10 @@ function fma(e: Emit): string {
   const mode = roundingCode(e);
   if (t === 'f64') {
     const [decl, [x, y, z]] = operands64(e, 3);
-    return out64(e, decl, mode === 0 ? e.call('fmaRnF64', x!, y!, z!) : e.call('fmaF64', x!, y!, z!, String(mode)), `${e.h('nanFmaF64')}(${x}, ${y}, ${z})`);
+    const [p, q] = sassOrder(e, x!, y!);
+    const nan = `${e.h('nanFmaF64')}(${p}, ${q}, ${z})`;
+    if (mode !== 0) return out64(e, decl, e.call('fmaF64', x!, y!, z!, String(mode)), nan);
+    return fmaRnF64Inline(e, decl, x!, y!, z!, nan);
   }
   const a = e.t(), b = e.t(), c = e.t();
   const init = `const ${a} = ${in32(e, 1)}, ${b} = ${in32(e, 2)}, ${c} = ${in32(e, 3)};`;
@@ -117,7 +154,8 @@ function minMax(e: Emit, max: boolean): string {
   if (t === 'f64') {
     if (e.mods.nan || e.mods.xorsign || e.has(3)) return unsupported(e.ins);
     const [decl, [a, b]] = operands64(e, 2);
-    return out64(e, decl, `${e.h(`${m}F64`)}(${a}, ${b})`, `${e.h('nanAddF64')}(${a}, ${b})`);
+    const [p, q] = sassOrder(e, a!, b!);
+    return out64(e, decl, `${e.h(`${m}F64`)}(${a}, ${b})`, `${e.h('nanAddF64')}(${p}, ${q})`);
   }
   const pick = (a: string, b: string): string => {
     if (e.mods.xorsign) return `${e.h(`${m}XorsignAbsF32`)}(${a}, ${b}, ${bool(e.mods.nan)})`;
