@@ -13,9 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { LaunchRequest } from '../../src/emu/engine.js';
-import { ALL_CASES, bufferSpecs, encodeStruct, initialContents, kernelFilePath, type KernelCase } from '../../test/kernels/corpus.js';
-import { writeElement } from '../../test/kernels/support/elements.js';
-import { load } from '../../test/unit/emu-exec-harness.js';
+import { ALL_CASES, kernelFilePath, type KernelCase } from '../../test/kernels/corpus.js';
+import { load, prepareCase } from '../../test/unit/emu-exec-harness.js';
 import { writeResult } from '../support.js';
 
 /** The corpus cases measured, with the group they stand for. */
@@ -52,33 +51,13 @@ function argument(name: string, fallback: string): string {
 
 /** Loads a case and returns a function that launches it once (buffers are reset only at setup). */
 function prepare(c: KernelCase, interpret: boolean): () => number {
-  const { memory, instance, variables } = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'));
-  const buffers = new Map<string, number>();
-  for (const spec of bufferSpecs(c)) {
-    const data = initialContents(spec);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const a = memory.alloc(Math.max(1, bytes.byteLength), spec.name);
-    memory.bytes.set(bytes, a - memory.base);
-    buffers.set(spec.name, a);
-  }
-  for (const g of c.globals ?? []) memory.bytes.set(new Uint8Array(g.data.buffer, g.data.byteOffset, g.data.byteLength), variables.get(g.symbol)! - memory.base);
-  const info = instance.module.kernels.get(c.entry)!;
-  const params = new Uint8Array(Math.max(8, info.paramBytes));
-  const view = new DataView(params.buffer);
-  c.args.forEach((arg, i) => {
-    const p = info.params[i]!;
-    switch (arg.kind) {
-      case 'in': case 'out': case 'inout': view.setBigUint64(p.offset, BigInt(buffers.get(arg.name)!), true); break;
-      case 'rawPointer': view.setBigUint64(p.offset, arg.address, true); break;
-      case 'scalar': writeElement(view, p.offset, arg.type, arg.value); break;
-      case 'struct': params.set(encodeStruct(arg, (name) => BigInt(buffers.get(name)!)), p.offset); break;
-    }
-  });
+  const loaded = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'));
+  const { params } = prepareCase(c, loaded);
   const request: LaunchRequest = {
     kernel: c.entry, grid: c.grid, block: c.block, dynamicSharedBytes: c.sharedMemBytes, params,
     options: { interpret, printf: () => {} },
   };
-  return () => instance.launch(request).threadInstructions;
+  return () => loaded.instance.launch(request).threadInstructions;
 }
 
 function measure(c: KernelCase, group: string, executor: 'jit' | 'interpreter', seconds: number): Measurement {

@@ -60,8 +60,14 @@ function bytesOf(a: ElemArray): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Runs a corpus case on the engine. */
-export function runCase(c: KernelCase, options: LaunchOptions = {}, loaded = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'))): CaseRun {
+/** A corpus case placed in engine memory: its buffers (by name → address) and packed parameters. */
+export interface PreparedCase {
+  readonly buffers: ReadonlyMap<string, number>;
+  readonly params: Uint8Array;
+}
+
+/** Allocates and fills a case's buffers and globals in `loaded`'s memory and packs its parameters. */
+export function prepareCase(c: KernelCase, loaded: Loaded): PreparedCase {
   const { memory, instance, variables } = loaded;
   const buffers = new Map<string, number>();
   for (const spec of bufferSpecs(c)) {
@@ -84,6 +90,13 @@ export function runCase(c: KernelCase, options: LaunchOptions = {}, loaded = loa
       case 'struct': params.set(encodeStruct(arg, (name) => BigInt(buffers.get(name)!)), p.offset); break;
     }
   });
+  return { buffers, params };
+}
+
+/** Runs a corpus case on the engine. */
+export function runCase(c: KernelCase, options: LaunchOptions = {}, loaded = load(readFileSync(kernelFilePath(c.ptxFile), 'utf8'))): CaseRun {
+  const { memory, instance, variables } = loaded;
+  const { buffers, params } = prepareCase(c, loaded);
   const printed: string[] = [];
   let stats: LaunchStats | null = null;
   let error: unknown = null;
