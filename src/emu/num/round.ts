@@ -106,6 +106,20 @@ function overflowed(mode: Rounding, neg: boolean, max: number): number {
 }
 
 /**
+ * A non-negative magnitude `m`, exact in a double, rounded to an
+ * integer in `mode`, for a value of sign `neg`: ties to even, toward +∞, toward −∞, or toward zero.
+ */
+function roundMagnitude(m: number, mode: Rounding, neg: boolean): number {
+  const mi = Math.floor(m);
+  const frac = m - mi;
+  if (frac === 0) return mi;
+  if (mode === RN) return frac > 0.5 || (frac === 0.5 && (mi & 1) === 1) ? mi + 1 : mi;
+  if (mode === RP) return neg ? mi : mi + 1;
+  if (mode === RM) return neg ? mi + 1 : mi;
+  return mi;
+}
+
+/**
  * Rounds `x`, taken as exact, to the format `fmt` in mode `mode`, with gradual underflow and
  * overflow to ±∞ or ±max per mode. Returns the result as a JS number (exactly representable in
  * `fmt`). NaN, ±∞ and ±0 pass through. Cost: a few flops and one exponent read; no allocation.
@@ -119,17 +133,7 @@ export function roundToFormat(x: number, mode: Rounding, fmt: FloatFormat): numb
   if (e < fmt.emin) e = fmt.emin;
   const q = pow2(e - fmt.precision + 1);
   const m = ax / q; // exact: scaling by a power of two, m < 2^precision
-  let mi = Math.floor(m);
-  const frac = m - mi;
-  if (frac !== 0) {
-    if (mode === RN) {
-      if (frac > 0.5 || (frac === 0.5 && (mi & 1) === 1)) mi += 1;
-    } else if (mode === RP) {
-      if (!neg) mi += 1;
-    } else if (mode === RM) {
-      if (neg) mi += 1;
-    }
-  }
+  const mi = roundMagnitude(m, mode, neg);
   const r = mi * q;
   if (r > fmt.max) return neg ? -Infinity : Infinity; // rounded up past max: RN, or away from zero
   return neg ? -r : r;
@@ -155,17 +159,7 @@ export function roundTo16Bits(x: number, mode: Rounding, mant: number, emin: num
   }
   if (e < emin) e = emin;
   const m = ax * pow2(mant - e); // exact: m < 2^(mant+1)
-  let mi = Math.floor(m);
-  const frac = m - mi;
-  if (frac !== 0) {
-    if (mode === RN) {
-      if (frac > 0.5 || (frac === 0.5 && (mi & 1) === 1)) mi += 1;
-    } else if (mode === RP) {
-      if (!neg) mi += 1;
-    } else if (mode === RM) {
-      if (neg) mi += 1;
-    }
-  }
+  const mi = roundMagnitude(m, mode, neg);
   // normal: biased exponent e − emin + 1 with the implicit bit of mi; subnormal: mi < 2^mant
   const bits = ((e - emin) << mant) + mi;
   return sign | (bits >= inf ? inf : bits); // a carry past max only happens when rounding away
